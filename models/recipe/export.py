@@ -1,0 +1,113 @@
+"""Exports a checkpoint to ONNX in the layout transformers.js expects for a llama decoder with KV cache,
+writes config.json / generation_config.json, and a fixture of PyTorch logits for the parity test.
+
+    /usr/bin/python3 models/recipe/export.py [--ckpt models/build/ckpt.pt]
+"""
+import argparse
+import json
+import os
+
+import torch
+
+from model import Config, LLaMA
+from tokenizer import MODEL_DIR, SPECIALS, Tokenizer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Our own prompts (no corpus text) for the logits fixture.
+FIXTURE_PROMPTS = ['<story><happy>Once upon a time, a little fox found a red ball.<scared> It',
+                   '<comment><angry><rude> What a stupid idea', '<story><neutral>The end.<|endoftext|><story>']
+
+
+class CachedStep(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask, position_ids, *past_flat):
+        past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
+        logits, presents = self.model.forward_cached(input_ids, attention_mask, position_ids, past)
+        return (logits, *[t for kv in presents for t in kv])
+
+
+def load(ckpt_path):
+    ck = torch.load(ckpt_path, map_location='cpu')
+    model = LLaMA(Config(**ck['config']))
+    model.load_state_dict(ck['model'])
+    return model.eval(), ck
+
+
+def empty_past(cfg, batch=1):
+    return [torch.zeros(batch, cfg.n_kv_head, 0, cfg.head_dim) for _ in range(2 * cfg.n_layer)]
+
+
+def run(step, ids, past):
+    """One cached call, as transformers.js makes it: positions continue after the past."""
+    past_len = past[0].shape[2]
+    input_ids = torch.tensor([ids])
+    mask = torch.ones(1, past_len + len(ids), dtype=torch.int64)
+    positions = torch.arange(past_len, past_len + len(ids))[None]
+    out = step(input_ids, mask, positions, *past)
+    return out[0], list(out[1:]), (input_ids, mask, positions)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--ckpt', default=os.path.join(HERE, '..', 'build', 'ckpt.pt'))
+    args = ap.parse_args()
+    model, ck = load(args.ckpt)
+    cfg = model.cfg
+    step = CachedStep(model).eval()
+    names_in = ['input_ids', 'attention_mask', 'position_ids']
+    names_out = ['logits']
+    dynamic = {'input_ids': {0: 'batch_size', 1: 'sequence_length'}, 'attention_mask': {0: 'batch_size', 1: 'total_sequence_length'},
+               'position_ids': {0: 'batch_size', 1: 'sequence_length'}, 'logits': {0: 'batch_size', 1: 'sequence_length'}}
+    for i in range(cfg.n_layer):
+        for kind in ('key', 'value'):
+            names_in.append(f'past_key_values.{i}.{kind}')
+            names_out.append(f'present.{i}.{kind}')
+            dynamic[names_in[-1]] = {0: 'batch_size', 2: 'past_sequence_length'}
+            dynamic[names_out[-1]] = {0: 'batch_size', 2: 'total_sequence_length'}
+    past = [torch.randn(1, cfg.n_kv_head, 2, cfg.head_dim) for _ in range(2 * cfg.n_layer)]
+    _, _, example = run(step, [5, 6, 7], past)
+    os.makedirs(os.path.join(MODEL_DIR, 'onnx'), exist_ok=True)
+    path = os.path.join(MODEL_DIR, 'onnx', 'model.onnx')
+    with torch.no_grad():
+        torch.onnx.export(step, (*example, *past), path, input_names=names_in, output_names=names_out,
+                          dynamic_axes=dynamic, opset_version=14, do_constant_folding=True)
+
+    config = {
+        'model_type': 'llama', 'architectures': ['LlamaForCausalLM'], 'vocab_size': cfg.vocab_size,
+        'hidden_size': cfg.d_model, 'intermediate_size': cfg.d_ff, 'num_hidden_layers': cfg.n_layer,
+        'num_attention_heads': cfg.n_head, 'num_key_value_heads': cfg.n_kv_head, 'head_dim': cfg.head_dim,
+        'max_position_embeddings': cfg.max_len, 'rms_norm_eps': cfg.norm_eps, 'rope_theta': cfg.rope_theta,
+        'hidden_act': 'silu', 'tie_word_embeddings': True, 'bos_token_id': None, 'eos_token_id': 0, 'pad_token_id': 0,
+        'torch_dtype': 'float32', 'training_steps': ck['step'], 'parameters': ck['params'],
+    }
+    with open(os.path.join(MODEL_DIR, 'config.json'), 'w') as f:
+        json.dump(config, f, indent=2)
+    with open(os.path.join(MODEL_DIR, 'generation_config.json'), 'w') as f:
+        json.dump({'eos_token_id': 0, 'pad_token_id': 0, 'max_length': cfg.max_len}, f, indent=2)
+
+    with open(os.path.join(MODEL_DIR, 'tokenizer.json'), encoding='utf-8') as f:
+        merges = [tuple(m.split(' ')) for m in json.load(f)['model']['merges']]
+    tok = Tokenizer(merges)
+    cases = []
+    with torch.no_grad():
+        for prompt in FIXTURE_PROMPTS:
+            ids = tok.encode(prompt)
+            split = len(ids) // 2
+            full, _, _ = run(step, ids, empty_past(cfg))
+            _, present, _ = run(step, ids[:split], empty_past(cfg))
+            cached, _, _ = run(step, ids[split:], present)
+            # Every 16th vocabulary entry of every position keeps the fixture small and still catches any drift.
+            cases.append({'ids': ids, 'split': split, 'stride': 16,
+                          'logits': [[round(v, 6) for v in row[::16].tolist()] for row in full[0]],
+                          'cachedLogits': [[round(v, 6) for v in row[::16].tolist()] for row in cached[0]]})
+    with open(os.path.join(HERE, 'fixtures', 'onnx-logits.json'), 'w') as f:
+        json.dump({'checkpointStep': ck['step'], 'cases': cases}, f, separators=(',', ':'))
+    print(f'exported step {ck["step"]} to {path} ({os.path.getsize(path) / 1e6:.1f} MB)')
+    assert len(SPECIALS) <= cfg.vocab_size
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,190 @@
+"""Byte-level BPE trained on the tagged corpus; every tag is one special token.
+
+Writes tokenizer.json / tokenizer_config.json in the format transformers.js loads, the encoded
+corpus for training (uint16 .bin files), and the parity fixture: ids of held-out sentences.
+
+    /usr/bin/python3 models/recipe/tokenizer.py [--vocab 4096]
+"""
+import argparse
+import collections
+import heapq
+import json
+import os
+
+import numpy as np
+import regex
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUILD = os.path.join(HERE, '..', 'build')
+MODEL_DIR = os.path.join(HERE, '..', 'tagplay-3m')
+SPECIALS = ['<|endoftext|>', '<story>', '<comment>', '<happy>', '<sad>', '<angry>', '<scared>',
+            '<surprised>', '<disgusted>', '<neutral>', '<rude>']
+# GPT-2's pre-tokenizer, the one transformers.js applies for a ByteLevel pre_tokenizer with use_regex.
+PRETOKENIZE = regex.compile(r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""")
+SPECIAL_SPLIT = regex.compile('(' + '|'.join(regex.escape(s) for s in SPECIALS) + ')')
+
+
+def bytes_to_unicode():
+    """GPT-2's reversible map from bytes to printable characters, as the ByteLevel pre-tokenizer uses."""
+    bs = list(range(ord('!'), ord('~') + 1)) + list(range(ord('¡'), ord('¬') + 1)) + list(range(ord('®'), ord('ÿ') + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return dict(zip(bs, map(chr, cs)))
+
+
+BYTE_CHARS = bytes_to_unicode()
+
+
+def words_of(text):
+    """Pre-tokenized words (as byte-level strings) and specials, in order."""
+    for part in SPECIAL_SPLIT.split(text):
+        if not part:
+            continue
+        if part in SPECIALS:
+            yield part, True
+        else:
+            for w in PRETOKENIZE.findall(part):
+                yield ''.join(BYTE_CHARS[b] for b in w.encode('utf-8')), False
+
+
+def train_bpe(text, vocab_size):
+    counts = collections.Counter(w for w, special in words_of(text) if not special)
+    words = [list(w) for w in counts]
+    freqs = list(counts.values())
+    pairs = collections.Counter()
+    where = collections.defaultdict(set)
+    for i, w in enumerate(words):
+        for a, b in zip(w, w[1:]):
+            pairs[a, b] += freqs[i]
+            where[a, b].add(i)
+    # A lazy max-heap: stale entries (count changed since pushed) are skipped when popped.
+    heap = [(-c, p) for p, c in pairs.items()]
+    heapq.heapify(heap)
+    merges = []
+    n_merges = vocab_size - len(SPECIALS) - 256
+    while len(merges) < n_merges and heap:
+        # Highest count wins; ties go to the smallest pair so training is deterministic.
+        neg, best = heapq.heappop(heap)
+        if pairs.get(best, 0) != -neg:
+            continue
+        if -neg < 2:
+            break
+        merges.append(best)
+        touched = set()
+        merged = best[0] + best[1]
+        for i in list(where[best]):
+            w = words[i]
+            for a, b in zip(w, w[1:]):
+                pairs[a, b] -= freqs[i]
+                if pairs[a, b] <= 0:
+                    del pairs[a, b]
+                where[a, b].discard(i)
+            j, out = 0, []
+            while j < len(w):
+                if j + 1 < len(w) and (w[j], w[j + 1]) == best:
+                    out.append(merged)
+                    j += 2
+                else:
+                    out.append(w[j])
+                    j += 1
+            words[i] = out
+            for a, b in zip(out, out[1:]):
+                pairs[a, b] += freqs[i]
+                where[a, b].add(i)
+                touched.add((a, b))
+            touched.update(zip(w, w[1:]))
+        del where[best]
+        pairs.pop(best, None)
+        for p in touched:
+            if pairs.get(p, 0) > 0 and p != best:
+                heapq.heappush(heap, (-pairs[p], p))
+    return merges
+
+
+class Tokenizer:
+    def __init__(self, merges):
+        self.vocab = {s: i for i, s in enumerate(SPECIALS)}
+        for b in range(256):
+            self.vocab[BYTE_CHARS[b]] = len(self.vocab)
+        for a, b in merges:
+            self.vocab[a + b] = len(self.vocab)
+        self.merges = merges
+        self.ranks = {m: r for r, m in enumerate(merges)}
+        self.cache = {}
+
+    def bpe(self, word):
+        if word in self.cache:
+            return self.cache[word]
+        parts = list(word)
+        while len(parts) > 1:
+            ranked = [(self.ranks.get((a, b), 1 << 30), k) for k, (a, b) in enumerate(zip(parts, parts[1:]))]
+            rank, k = min(ranked)
+            if rank == 1 << 30:
+                break
+            parts[k:k + 2] = [parts[k] + parts[k + 1]]
+        ids = [self.vocab[p] for p in parts]
+        self.cache[word] = ids
+        return ids
+
+    def encode(self, text):
+        ids = []
+        for w, special in words_of(text):
+            ids.extend([self.vocab[w]] if special else self.bpe(w))
+        return ids
+
+    def save(self, folder, max_length):
+        added = [{'id': i, 'content': s, 'single_word': False, 'lstrip': False, 'rstrip': False,
+                  'normalized': False, 'special': True} for i, s in enumerate(SPECIALS)]
+        tokenizer = {
+            'version': '1.0', 'truncation': None, 'padding': None, 'added_tokens': added, 'normalizer': None,
+            'pre_tokenizer': {'type': 'ByteLevel', 'add_prefix_space': False, 'trim_offsets': True, 'use_regex': True},
+            'post_processor': None,
+            'decoder': {'type': 'ByteLevel', 'add_prefix_space': False, 'trim_offsets': True, 'use_regex': True},
+            'model': {'type': 'BPE', 'dropout': None, 'unk_token': None, 'continuing_subword_prefix': None,
+                      'end_of_word_suffix': None, 'fuse_unk': False, 'byte_fallback': False, 'ignore_merges': False,
+                      'vocab': self.vocab, 'merges': [f'{a} {b}' for a, b in self.merges]},
+        }
+        with open(os.path.join(folder, 'tokenizer.json'), 'w', encoding='utf-8') as f:
+            json.dump(tokenizer, f, ensure_ascii=False)
+        config = {'tokenizer_class': 'PreTrainedTokenizerFast', 'eos_token': '<|endoftext|>', 'bos_token': None,
+                  'unk_token': None, 'pad_token': '<|endoftext|>', 'add_bos_token': False, 'add_eos_token': False,
+                  'clean_up_tokenization_spaces': False, 'model_max_length': max_length}
+        with open(os.path.join(folder, 'tokenizer_config.json'), 'w') as f:
+            json.dump(config, f, indent=2)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--vocab', type=int, default=4096)
+    ap.add_argument('--max-length', type=int, default=384)
+    args = ap.parse_args()
+    corpus = os.path.join(BUILD, 'corpus')
+    with open(os.path.join(corpus, 'train.txt'), encoding='utf-8') as f:
+        train = f.read()
+    merges = train_bpe(train, args.vocab)
+    tok = Tokenizer(merges)
+    os.makedirs(MODEL_DIR, exist_ok=True)
+    tok.save(MODEL_DIR, args.max_length)
+    # Documents are joined by '\n' in the text files; the separator is not part of any document.
+    for name in ['train', 'valid-story', 'valid-comment']:
+        with open(os.path.join(corpus, name + '.txt'), encoding='utf-8') as f:
+            docs = f.read().split('<|endoftext|>\n')
+        ids = [i for k, d in enumerate(docs) for i in tok.encode(d if k == len(docs) - 1 else d + '<|endoftext|>')]
+        np.array(ids, dtype=np.uint16).tofile(os.path.join(corpus, name + '.bin'))
+        print(f'{name}: {len(ids):,} tokens')
+    with open(os.path.join(corpus, 'heldout-sentences.jsonl'), encoding='utf-8') as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    fixture = [{'genre': r['genre'], 'doc': r['doc'], 'sentence': r['sentence'], 'ids': tok.encode(r['text'])} for r in rows]
+    os.makedirs(os.path.join(HERE, 'fixtures'), exist_ok=True)
+    with open(os.path.join(HERE, 'fixtures', 'tokenizer-ids.json'), 'w') as f:
+        json.dump(fixture, f, separators=(',', ':'))
+    print(f'vocab {len(tok.vocab)}, {len(merges)} merges, fixture of {len(fixture)} held-out sentences')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,149 @@
+"""Trains model.LLaMA on the encoded corpus. Plain PyTorch: CPU or CUDA, one process or several under torchrun (DDP).
+
+    /usr/bin/python3 models/recipe/train.py [--steps N] [--resume]          # this machine
+    torchrun --nproc_per_node=2 models/recipe/train.py --backend gloo       # several processes
+
+Deterministic for a given seed: batch k is drawn from a generator seeded by (seed, k, rank), so a run
+resumed from a checkpoint continues exactly where it stopped. A checkpoint is written every few minutes.
+"""
+import argparse
+import json
+import math
+import os
+import time
+from dataclasses import asdict
+
+import numpy as np
+import torch
+import torch.distributed as dist
+
+from model import Config, LLaMA
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BUILD = os.path.join(HERE, '..', 'build')
+
+
+def parse_args():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', default=os.path.join(BUILD, 'corpus'))
+    ap.add_argument('--out', default=os.path.join(BUILD, 'ckpt.pt'))
+    ap.add_argument('--steps', type=int, default=2000)
+    ap.add_argument('--batch', type=int, default=8, help='sequences per step per process')
+    ap.add_argument('--block', type=int, default=384)
+    ap.add_argument('--lr', type=float, default=3e-3)
+    ap.add_argument('--warmup', type=int, default=100)
+    ap.add_argument('--seed', type=int, default=1337)
+    ap.add_argument('--checkpoint-minutes', type=float, default=5)
+    ap.add_argument('--eval-every', type=int, default=500)
+    ap.add_argument('--resume', action='store_true')
+    ap.add_argument('--backend', default=None, help='torch.distributed backend under torchrun (default nccl on CUDA, else gloo)')
+    for field, default in asdict(Config()).items():
+        ap.add_argument('--' + field.replace('_', '-'), type=type(default), default=default)
+    return ap.parse_args()
+
+
+def batch_at(data, step, rank, args, device):
+    rng = np.random.default_rng([args.seed, step, rank])
+    starts = rng.integers(0, len(data) - args.block - 1, size=args.batch)
+    chunk = np.stack([data[s:s + args.block + 1].astype(np.int64) for s in starts])
+    t = torch.from_numpy(chunk).to(device)
+    return t[:, :-1], t[:, 1:]
+
+
+@torch.no_grad()
+def held_out_loss(model, data, block, device):
+    """Mean nats per token over the whole held-out stream, in non-overlapping windows."""
+    model.eval()
+    total, count = 0.0, 0
+    for s in range(0, len(data) - 1, block):
+        x = torch.from_numpy(data[s:s + block].astype(np.int64))[None].to(device)
+        y = torch.from_numpy(data[s + 1:s + block + 1].astype(np.int64))[None].to(device)
+        x = x[:, :y.shape[1]]
+        _, loss = model(x, y)
+        total += loss.item() * y.numel()
+        count += y.numel()
+    model.train()
+    return total / count
+
+
+def main():
+    args = parse_args()
+    distributed = 'RANK' in os.environ
+    cuda = torch.cuda.is_available()
+    if distributed:
+        dist.init_process_group(args.backend or ('nccl' if cuda else 'gloo'))
+        rank, world = dist.get_rank(), dist.get_world_size()
+    else:
+        rank, world = 0, 1
+    device = f'cuda:{int(os.environ.get("LOCAL_RANK", 0))}' if cuda else 'cpu'
+    if cuda:
+        torch.cuda.set_device(device)
+    else:
+        # Debian's torch starts with one thread; share the cores between the processes instead.
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // world))
+    torch.manual_seed(args.seed)
+    torch.use_deterministic_algorithms(not cuda)
+
+    cfg = Config(**{f: getattr(args, f) for f in asdict(Config())})
+    data = np.memmap(os.path.join(args.data, 'train.bin'), dtype=np.uint16, mode='r')
+    valid = {g: np.fromfile(os.path.join(args.data, f'valid-{g}.bin'), dtype=np.uint16) for g in ('story', 'comment')}
+    model = LLaMA(cfg).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.1)
+    step, log = 0, []
+    if args.resume and os.path.exists(args.out):
+        ck = torch.load(args.out, map_location=device)
+        model.load_state_dict(ck['model'])
+        opt.load_state_dict(ck['optimizer'])
+        step, log = ck['step'], ck['log']
+        if rank == 0:
+            print(f'resumed at step {step}', flush=True)
+    net = torch.nn.parallel.DistributedDataParallel(model) if distributed else model
+    n_params = sum(p.numel() for p in model.parameters())
+    if rank == 0:
+        print(f'{n_params:,} parameters, {len(data):,} training tokens, device {device}, {world} process(es)', flush=True)
+
+    def save():
+        if rank != 0:
+            return
+        tmp = args.out + '.tmp'
+        torch.save({'model': model.state_dict(), 'optimizer': opt.state_dict(), 'step': step, 'config': asdict(cfg),
+                    'log': log, 'args': vars(args), 'params': n_params}, tmp)
+        os.replace(tmp, args.out)
+
+    def lr_at(s):
+        if s < args.warmup:
+            return args.lr * (s + 1) / args.warmup
+        progress = (s - args.warmup) / max(1, args.steps - args.warmup)
+        return args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+    last_save = t0 = time.time()
+    tokens_per_step = args.batch * args.block * world
+    while step < args.steps:
+        for g in opt.param_groups:
+            g['lr'] = lr_at(step)
+        x, y = batch_at(data, step, rank, args, device)
+        _, loss = net(x, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        if rank == 0 and (step % 10 == 0 or step == args.steps):
+            rate = tokens_per_step * 10 / max(1e-9, time.time() - t0) if step % 10 == 0 else 0
+            t0 = time.time()
+            entry = {'step': step, 'loss': round(loss.item(), 4), 'tokens_per_s': round(rate)}
+            if step % args.eval_every == 0 or step == args.steps:
+                entry.update({f'valid_{g}': round(held_out_loss(model, v, args.block, device), 4) for g, v in valid.items()})
+            log.append(entry)
+            eta = (args.steps - step) * tokens_per_step / max(rate, 1) / 60
+            print(json.dumps(entry), f'eta {eta:.1f} min', flush=True)
+        if time.time() - last_save > args.checkpoint_minutes * 60:
+            save()
+            last_save = time.time()
+    save()
+    if distributed:
+        dist.destroy_process_group()
+
+
+if __name__ == '__main__':
+    main()

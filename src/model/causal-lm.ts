@@ -1,0 +1,69 @@
+/**
+ * The shipped model behind the engine's `LanguageModel` interface, through transformers.js. The same
+ * code runs in the browser worker (WebGPU or WASM) and in Node (onnxruntime-node) for the evaluation.
+ */
+import { AutoModelForCausalLM, AutoTokenizer, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { LanguageModel } from '../steering/engine';
+import { discoverTagGroups, type TagGroup } from '../steering/tags';
+import { END_OF_TEXT } from '../tagger/labels';
+
+export type Device = 'webgpu' | 'wasm' | 'cpu';
+
+export interface LoadedModel {
+  lm: KvCacheModel;
+  tokenizer: PreTrainedTokenizer;
+  groups: TagGroup[];
+}
+
+const int64 = (values: number[], dims: number[]) => new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+
+/** Calls the ONNX decoder one chunk at a time, keeping `present.*` outputs as the next call's `past_key_values.*`. */
+export class KvCacheModel implements LanguageModel {
+  private past: Record<string, Tensor> | null = null;
+  private length = 0;
+
+  constructor(private readonly model: PreTrainedModel, readonly maxLength: number, readonly endOfText: number) {}
+
+  reset(): void {
+    this.disposePast();
+    this.past = null;
+    this.length = 0;
+  }
+
+  async next(tokens: number[]): Promise<Float32Array> {
+    const total = this.length + tokens.length;
+    const outputs = (await this.model({
+      input_ids: int64(tokens, [1, tokens.length]),
+      attention_mask: int64(new Array<number>(total).fill(1), [1, total]),
+      position_ids: int64(tokens.map((_, i) => this.length + i), [1, tokens.length]),
+      past_key_values: this.past,
+    })) as Record<string, Tensor>;
+    const next: Record<string, Tensor> = {};
+    for (const [name, tensor] of Object.entries(outputs)) {
+      if (name.startsWith('present.')) next[name.replace('present.', 'past_key_values.')] = tensor;
+    }
+    this.disposePast();
+    this.past = next;
+    this.length = total;
+    const logits = outputs.logits;
+    const vocab = logits.dims[2];
+    // Copy the last row out, so the tensor's buffer can be reused by the runtime.
+    return Float32Array.from((logits.data as Float32Array).subarray((tokens.length - 1) * vocab, tokens.length * vocab));
+  }
+
+  private disposePast(): void {
+    // On WebGPU the cache lives in GPU buffers, which must be freed by hand.
+    for (const t of Object.values(this.past ?? {})) if (t.location === 'gpu-buffer') t.dispose();
+  }
+}
+
+/** Loads tokenizer and model from the local model folder (`env.localModelPath` must point at its parent). */
+export async function loadModel(name: string, device: Device, progress?: (info: unknown) => void): Promise<LoadedModel> {
+  const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true, progress_callback: progress });
+  const model = await AutoModelForCausalLM.from_pretrained(name, { device, dtype: 'fp32', local_files_only: true, progress_callback: progress });
+  const config = model.config as unknown as { max_position_embeddings: number };
+  // Every tag was added to the tokenizer as a special token, so the special tokens are where tags are discovered.
+  const addedTokens = tokenizer.all_special_tokens.map((content, i) => ({ id: tokenizer.all_special_ids[i], content }));
+  const endOfText = addedTokens.find((t) => t.content === END_OF_TEXT)?.id ?? 0;
+  return { lm: new KvCacheModel(model, config.max_position_embeddings, endOfText), tokenizer, groups: discoverTagGroups(addedTokens) };
+}

@@ -1,0 +1,108 @@
+import { applyPolicy } from './hook';
+import { applyChange, type Policy, type PolicyChange } from './policy';
+import { createRandom } from './random';
+import { alternatives, sampleToken, type SamplingParams } from './sampler';
+import { allTags, type TagGroup } from './tags';
+import type { TimelineEntry } from './timeline';
+
+/** A causal language model with a KV cache: feeding tokens returns the logits for the next one. */
+export interface LanguageModel {
+  /** Appends `tokens` to the context and returns the next-token logits. */
+  next(tokens: number[]): Promise<Float32Array>;
+  /** Forgets the context. */
+  reset(): void;
+  /** Most positions the model can attend to. */
+  readonly maxLength: number;
+  readonly endOfText: number;
+}
+
+export interface GenerationSettings {
+  promptIds: number[];
+  seed: number;
+  sampling: SamplingParams;
+  maxNewTokens: number;
+  initialPolicy: Policy;
+  /** Changes to replay at their recorded indices (from a share link); live changes are added with `change`. */
+  timeline?: TimelineEntry[];
+}
+
+export interface Step {
+  index: number;
+  token: number;
+  /** Tag logits and probabilities before the policy, in `allTags(groups)` order. */
+  tagLogits: number[];
+  tagProbs: number[];
+  /** Top alternatives after the policy. */
+  top: { token: number; prob: number }[];
+  /** True when a "force now" put the token here rather than the sampler. */
+  inserted: boolean;
+  /** How many timeline entries were in force for this token. */
+  policyVersion: number;
+}
+
+export type StopReason = 'end-of-text' | 'max-tokens' | 'context-full';
+
+/**
+ * The engine loop, shared by the browser worker and the Node evaluation: one `step()` runs the
+ * model once, records the tags' raw probabilities, applies the newest policy and samples with a
+ * seeded generator. Policy changes take effect at the next token and are kept, in order, in `timeline`.
+ */
+export class Generation {
+  readonly timeline: TimelineEntry[] = [];
+  readonly tokens: number[] = [];
+  policy: Policy;
+  stopped: StopReason | null = null;
+  private readonly random: () => number;
+  private readonly scheduled: TimelineEntry[];
+  private pending: number[];
+  private readonly tagIds: Map<string, number>;
+  private readonly groupMembers: (tag: string) => string[];
+
+  constructor(private readonly model: LanguageModel, private readonly groups: TagGroup[], private readonly settings: GenerationSettings) {
+    this.random = createRandom(settings.seed);
+    this.policy = settings.initialPolicy;
+    this.scheduled = [...(settings.timeline ?? [])].sort((a, b) => a.tokenIndex - b.tokenIndex);
+    this.pending = [...settings.promptIds];
+    this.tagIds = new Map(allTags(groups).map((t) => [t.name, t.id]));
+    this.groupMembers = (tag) => groups.find((g) => g.tags.some((t) => t.name === tag))?.tags.map((t) => t.name) ?? [];
+    model.reset();
+  }
+
+  /** Records a change; it applies from the next generated token. */
+  change(change: PolicyChange): void {
+    this.timeline.push({ tokenIndex: this.tokens.length, change });
+    if (change.kind !== 'insert') this.policy = applyChange(this.policy, change, this.groupMembers);
+  }
+
+  async step(): Promise<Step | null> {
+    if (this.stopped) return null;
+    while (this.scheduled.length > 0 && this.scheduled[0].tokenIndex <= this.tokens.length) this.change(this.scheduled.shift()!.change);
+    const contextLength = this.settings.promptIds.length + this.tokens.length;
+    if (this.tokens.length >= this.settings.maxNewTokens) return this.stop('max-tokens');
+    if (contextLength >= this.model.maxLength) return this.stop('context-full');
+    const raw = await this.model.next(this.pending);
+    const previous = this.tokens.length > 0 ? this.tokens[this.tokens.length - 1] : (this.settings.promptIds.at(-1) ?? null);
+    const hooked = applyPolicy(raw, this.groups, this.policy, previous);
+    const insertAt = this.timeline.findLast((e) => e.tokenIndex === this.tokens.length && e.change.kind === 'insert');
+    const insertedTag = insertAt?.change.kind === 'insert' ? this.tagIds.get(insertAt.change.tag) : undefined;
+    const token = insertedTag ?? sampleToken(hooked.logits, this.settings.sampling, this.random);
+    const step: Step = {
+      index: this.tokens.length,
+      token,
+      tagLogits: hooked.tagLogits,
+      tagProbs: hooked.tagProbs,
+      top: alternatives(hooked.logits, 5),
+      inserted: insertedTag !== undefined,
+      policyVersion: this.timeline.length,
+    };
+    this.tokens.push(token);
+    this.pending = [token];
+    if (token === this.model.endOfText && !step.inserted) this.stopped = 'end-of-text';
+    return step;
+  }
+
+  private stop(reason: StopReason): null {
+    this.stopped = reason;
+    return null;
+  }
+}
