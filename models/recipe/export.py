@@ -7,7 +7,10 @@ import argparse
 import json
 import os
 
+import numpy as np
+import onnx
 import torch
+from onnx import helper, numpy_helper
 
 from model import Config, LLaMA
 from tokenizer import MODEL_DIR, SPECIALS, Tokenizer
@@ -27,6 +30,24 @@ class CachedStep(torch.nn.Module):
         past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
         logits, presents = self.model.forward_cached(input_ids, attention_mask, position_ids, past)
         return (logits, *[t for kv in presents for t in kv])
+
+
+def share_tied_embedding(path):
+    """The exporter folds the tied output projection into a transposed copy of the embedding (4 MB more).
+    Point that MatMul back at the embedding through Gemm(transB=1), so the weight is stored once."""
+    m = onnx.load(path)
+    inits = {i.name: i for i in m.graph.initializer}
+    embed = numpy_helper.to_array(inits['model.embed_tokens.weight'])
+    for k, node in enumerate(m.graph.node):
+        w = inits.get(node.input[1]) if node.op_type == 'MatMul' else None
+        if w is not None and tuple(w.dims) == embed.T.shape and np.array_equal(numpy_helper.to_array(w), embed.T):
+            gemm = helper.make_node('Gemm', [node.input[0], 'model.embed_tokens.weight'], list(node.output), name=node.name + '_tied', transB=1)
+            m.graph.node.remove(node)
+            m.graph.node.insert(k, gemm)
+            m.graph.initializer.remove(w)
+            onnx.save(m, path)
+            return
+    raise RuntimeError('tied output projection not found in the exported graph')
 
 
 def load(ckpt_path):
@@ -74,6 +95,8 @@ def main():
     with torch.no_grad():
         torch.onnx.export(step, (*example, *past), path, input_names=names_in, output_names=names_out,
                           dynamic_axes=dynamic, opset_version=14, do_constant_folding=True)
+    share_tied_embedding(path)
+    onnx.checker.check_model(path)
 
     config = {
         'model_type': 'llama', 'architectures': ['LlamaForCausalLM'], 'vocab_size': cfg.vocab_size,

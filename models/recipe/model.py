@@ -52,6 +52,13 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(cfg.d_model, cfg.n_kv_head * hd, bias=False)
         self.o_proj = nn.Linear(cfg.n_head * hd, cfg.d_model, bias=False)
 
+    def _share_kv(self, t):
+        """Repeats each key/value head for the query heads that share it (expand + reshape exports to ONNX
+        with dynamic lengths; repeat_interleave does not)."""
+        B, H, S, D = t.shape
+        groups = self.cfg.n_head // self.cfg.n_kv_head
+        return t[:, :, None].expand(B, H, groups, S, D).reshape(B, H * groups, S, D)
+
     def forward(self, x, cos, sin, mask, past=None):
         """x: (B, T, C); cos/sin: (B, 1, T, hd); mask: additive (B, 1, T, S) or None for causal; past: (k, v) or None."""
         B, T, _ = x.shape
@@ -65,9 +72,7 @@ class Attention(nn.Module):
             k = torch.cat([past[0], k], dim=2)
             v = torch.cat([past[1], v], dim=2)
         present = (k, v)
-        groups = cfg.n_head // cfg.n_kv_head
-        kr = k.repeat_interleave(groups, dim=1)
-        vr = v.repeat_interleave(groups, dim=1)
+        kr, vr = self._share_kv(k), self._share_kv(v)
         if mask is None and hasattr(F, 'scaled_dot_product_attention'):
             y = F.scaled_dot_product_attention(q, kr, vr, is_causal=True)
         else:

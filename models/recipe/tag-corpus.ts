@@ -7,28 +7,27 @@
  *   npm run model:corpus [-- --corpora DIR]
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isEmotionWeights } from '../../src/tagger/emotion';
-import { labelText } from '../../src/tagger/index';
+import { labelText, taggedSentence } from '../../src/tagger/index';
 import { END_OF_TEXT, EMOTIONS, RUDE, tagToken, type Genre } from '../../src/tagger/labels';
 import { corporaRoot, goEmotionsEkman, tinyStories } from './corpora';
-import { BUILD_DIR, MODEL_DIR } from './paths';
+import { loadTaggerWeights } from './load-node';
+import { BUILD_DIR } from './paths';
 
 const VALID_PERCENT = 3;
 const MAX_REPEAT = 6;
 
-const weights: unknown = JSON.parse(readFileSync(join(MODEL_DIR, 'tagger.json'), 'utf8'));
-if (!isEmotionWeights(weights)) throw new Error('tagger.json is not a tagger; run npm run model:tagger first');
+const weights = loadTaggerWeights();
 
 interface TaggedDoc { genre: Genre; index: number; text: string; tagged: string; tags: string[]; sentences: string[] }
 
 function tagDocument(genre: Genre, text: string, index: number): TaggedDoc {
   const tags: string[] = [];
-  const body = labelText(weights as never, text).map(({ sentence, label }) => {
+  const body = labelText(weights, text).map(({ sentence, label }) => {
     tags.push(label.emotion);
     if (label.rude) tags.push(RUDE);
-    return tagToken(label.emotion) + (label.rude ? tagToken(RUDE) : '') + sentence;
+    return taggedSentence(label, sentence);
   });
   return { genre, index, text, tagged: tagToken(genre) + body.join('') + END_OF_TEXT, tags, sentences: body };
 }

@@ -14,6 +14,7 @@ import { features } from '../../src/tagger/features';
 import { labelSentence } from '../../src/tagger/index';
 import { EMOTIONS, type Emotion } from '../../src/tagger/labels';
 import { splitSentences } from '../../src/tagger/sentences';
+import { packEmotionWeights } from '../../src/tagger/weights-file';
 import { createRandom, shuffle } from '../../src/steering/random';
 import { carer, corporaRoot, goEmotionsEkman, tinyStories, type LabelledText } from './corpora';
 import { f1Report, round } from './metrics';
@@ -136,7 +137,7 @@ if (process.argv.includes('--sample')) {
     tinystoriesHand100: { classifier: evalSet(hand, classifier), tagger: evalSet(hand, fullTagger) },
     seconds: round((Date.now() - t0) / 1000, 1),
   };
-  writeFileSync(join(MODEL_DIR, 'tagger.json'), JSON.stringify(model));
+  writeFileSync(join(MODEL_DIR, 'tagger.json'), JSON.stringify(packEmotionWeights(model)));
   writeFileSync(join(MODEL_DIR, 'tagger-eval.json'), JSON.stringify(report, null, 2) + '\n');
   console.log(JSON.stringify(report, null, 2));
 }

@@ -1,7 +1,7 @@
-import { EMOTIONS, type Emotion } from './labels';
+import type { Emotion } from './labels';
 import { features } from './features';
 
-/** The linear classifier's weights as stored in the model folder (`tagger.json`). */
+/** The linear classifier's weights (stored packed in the model folder's `tagger.json`, see weights-file.ts). */
 export interface EmotionWeights {
   labels: Emotion[];
   bias: number[];
@@ -25,12 +25,4 @@ export function emotionProbabilities(model: EmotionWeights, text: string): numbe
 export function classifyEmotion(model: EmotionWeights, text: string): Emotion {
   const p = emotionProbabilities(model, text);
   return model.labels[p.indexOf(Math.max(...p))];
-}
-
-export function isEmotionWeights(value: unknown): value is EmotionWeights {
-  const v = value as EmotionWeights;
-  return (
-    typeof v === 'object' && v !== null && Array.isArray(v.labels) && v.labels.every((l) => (EMOTIONS as readonly string[]).includes(l)) &&
-    Array.isArray(v.bias) && v.bias.length === v.labels.length && typeof v.weights === 'object'
-  );
 }

@@ -1,6 +1,6 @@
 import { cueEmotion } from './cues';
 import { classifyEmotion, type EmotionWeights } from './emotion';
-import type { Emotion } from './labels';
+import { RUDE, tagToken, type Emotion } from './labels';
 import { isRude } from './rude';
 import { splitSentences } from './sentences';
 
@@ -16,6 +16,11 @@ export function labelSentence(weights: EmotionWeights, sentence: string): Senten
 
 export function labelText(weights: EmotionWeights, text: string): { sentence: string; label: SentenceLabel }[] {
   return splitSentences(text).map((sentence) => ({ sentence, label: labelSentence(weights, sentence) }));
+}
+
+/** A sentence with its tags in front, exactly as it appears in the training corpus. */
+export function taggedSentence(label: SentenceLabel, sentence: string): string {
+  return tagToken(label.emotion) + (label.rude ? tagToken(RUDE) : '') + sentence;
 }
 
 export { splitSentences };

@@ -1,0 +1,133 @@
+/**
+ * Evaluates the shipped model in Node through the browser's code path and writes eval.json.
+ *
+ *   npm run model:eval                  full evaluation (held-out loss, control fidelity, temptation AUC, samples)
+ *   npm run model:eval -- --samples 50  fewer samples per condition
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { Policy } from '../../src/steering/policy';
+import { EMOTIONS, RUDE } from '../../src/tagger/labels';
+import { generateSamples, labelShare, modelTagShare, temptationAuc, type RunSpec, type Sample } from './control';
+import { round } from './metrics';
+import { loadNodeModel, loadTaggerWeights } from './load-node';
+import { BUILD_DIR, MODEL_DIR } from './paths';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SAMPLES = arg('--samples', 200);
+const TOKENS = arg('--tokens', 120);
+const BOOSTS = [-4, 0, 2, 4];
+
+/** Story openings (our own text) whose first sentence carries the emotion, for the ban-efficacy runs. */
+export const INVITING_PROMPTS: Record<(typeof EMOTIONS)[number], string> = {
+  happy: '<story><happy>Lily was so happy because it was her birthday and all her friends came to play.',
+  sad: '<story><sad>Tom was very sad because his little dog was lost and he missed him very much.',
+  angry: '<story><angry>Max was very angry because his brother broke his favourite red truck.',
+  scared: '<story><scared>Mia was scared of the dark forest and the loud noises behind the trees.',
+  surprised: '<story><surprised>Ben was so surprised when he opened the box and saw a tiny puppy inside.',
+  disgusted: '<story><disgusted>Sue looked at the smelly, slimy soup and said, "Yuck, that is disgusting!"',
+  neutral: '<story><neutral>Once upon a time, there was a little boy named Sam who lived in a small house.',
+};
+
+/** Mean nats per token over held-out windows, from the committed ONNX graph. */
+async function heldOut(session: ort.InferenceSession, ids: Uint16Array, window: number, layers: number, kvHeads: number, headDim: number) {
+  let nats = 0, count = 0;
+  for (let s = 0; s + 1 < ids.length; s += window) {
+    const chunk = Array.from(ids.subarray(s, Math.min(ids.length, s + window + 1)));
+    const input = chunk.slice(0, -1);
+    const int64 = (v: number[]) => new ort.Tensor('int64', BigInt64Array.from(v, BigInt), [1, v.length]);
+    const feeds: Record<string, ort.Tensor> = { input_ids: int64(input), attention_mask: int64(input.map(() => 1)), position_ids: int64(input.map((_, i) => i)) };
+    for (let l = 0; l < layers; l++) for (const k of ['key', 'value']) feeds[`past_key_values.${l}.${k}`] = new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]);
+    const logits = (await session.run(feeds)).logits;
+    const vocab = logits.dims[2];
+    const data = logits.data as Float32Array;
+    for (let t = 0; t < input.length; t++) {
+      const row = data.subarray(t * vocab, (t + 1) * vocab);
+      let max = -Infinity;
+      for (const v of row) max = Math.max(max, v);
+      let z = 0;
+      for (const v of row) z += Math.exp(v - max);
+      nats += max + Math.log(z) - row[chunk[t + 1]];
+      count++;
+    }
+  }
+  return { nats, tokens: count };
+}
+
+async function main() {
+  const t0 = Date.now();
+  const config = JSON.parse(readFileSync(join(MODEL_DIR, 'config.json'), 'utf8'));
+  const session = await ort.InferenceSession.create(join(MODEL_DIR, 'onnx/model.onnx'));
+  const loss: Record<string, unknown> = {};
+  for (const genre of ['story', 'comment']) {
+    const file = join(BUILD_DIR, `corpus/valid-${genre}.bin`);
+    const ids = new Uint16Array(readFileSync(file).buffer.slice(0));
+    const bytes = Number(readFileSync(join(BUILD_DIR, `corpus/valid-${genre}.bytes`), 'utf8'));
+    const { nats, tokens } = await heldOut(session, ids, config.max_position_embeddings, config.num_hidden_layers, config.num_key_value_heads, config.head_dim);
+    loss[genre] = { tokens, untaggedBytes: bytes, lossNatsPerToken: round(nats / tokens), bitsPerByte: round(nats / Math.LN2 / bytes) };
+    console.log(genre, loss[genre]);
+  }
+
+  const model = await loadNodeModel();
+  const weights = loadTaggerWeights();
+  const run = async (prompt: string, policy: Policy, samples = SAMPLES): Promise<Sample[]> => {
+    // Every condition draws from the same fixed seed list, so conditions differ only by their policy and prompt.
+    const spec: RunSpec = { prompt, policy, samples, tokens: TOKENS, firstSeed: 1 };
+    const started = Date.now();
+    const out = await generateSamples(model, weights, spec);
+    console.log(`${prompt.slice(0, 40)} ${JSON.stringify(policy)}: ${out.length} samples in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return out;
+  };
+
+  const free = await run('<story>', {});
+  const tags = [...EMOTIONS, RUDE];
+  const base = Object.fromEntries(tags.map((t) => [t, { taggerShare: round(labelShare(free, t).share), modelTagShare: round(modelTagShare(free, t)) }]));
+  const forced: Record<string, unknown> = {};
+  const forcedSamples: Record<string, Sample[]> = {};
+  for (const tag of tags) {
+    forcedSamples[tag] = await run('<story>', { [tag]: { mode: 'force', boost: 0 } });
+    const { share, sentences } = labelShare(forcedSamples[tag], tag);
+    forced[tag] = { share: round(share), baseRate: base[tag].taggerShare, sentences };
+  }
+  const ban: Record<string, unknown> = {};
+  const boost: Record<string, Record<string, number>> = {};
+  for (const tag of EMOTIONS) {
+    const prompt = INVITING_PROMPTS[tag];
+    const freeShare = labelShare(await run(prompt, {}), tag).share;
+    const bannedShare = labelShare(await run(prompt, { [tag]: { mode: 'ban', boost: 0 } }), tag).share;
+    ban[tag] = { free: round(freeShare), banned: round(bannedShare), ratio: bannedShare > 0 ? round(freeShare / bannedShare, 2) : null };
+    boost[tag] = {};
+    for (const b of BOOSTS) {
+      boost[tag][String(b)] = b === 0 ? base[tag].taggerShare : round(labelShare(await run('<story>', { [tag]: { mode: 'allow', boost: b } }), tag).share);
+    }
+  }
+  const auc = Object.fromEntries(EMOTIONS.map((t) => { const a = temptationAuc(free, t); return [t, a === null ? null : round(a)]; }));
+  const examples = [
+    { policy: 'free', text: free[0].text },
+    { policy: 'force <happy>', text: forcedSamples.happy[0].text },
+    { policy: 'force <scared>', text: forcedSamples.scared[0].text },
+    { policy: 'force <rude>', text: forcedSamples[RUDE][0].text },
+    { policy: 'ban <angry> after an angry opening', text: (await run(INVITING_PROMPTS.angry, { angry: { mode: 'ban', boost: 0 } }, 1))[0].text },
+  ];
+  const report = {
+    command: `npm run model:eval${SAMPLES !== 200 ? ` -- --samples ${SAMPLES}` : ''}`,
+    model: { parameters: config.parameters, trainingSteps: config.training_steps },
+    settings: { samplesPerCondition: SAMPLES, tokensPerSample: TOKENS, seeds: `1..${SAMPLES}`, sampling: 'temperature 0.8, top-k 40, top-p 0.95' },
+    heldOut: loss,
+    freeGeneration: base,
+    forcedFidelity: forced,
+    banEfficacy: ban,
+    boostResponse: boost,
+    temptationAuc: auc,
+    examples,
+    seconds: round((Date.now() - t0) / 1000, 1),
+  };
+  writeFileSync(join(MODEL_DIR, 'eval.json'), JSON.stringify(report, null, 2) + '\n');
+  console.log(JSON.stringify(report, null, 2));
+}
+
+await main();
