@@ -1,0 +1,52 @@
+// lz-string is CommonJS; its default export is what both Node and the bundler can import.
+import LZString from 'lz-string';
+import { defaultShareState } from './defaults';
+import { expandedLength } from './expanded-length';
+import { LIMITS } from './limits';
+import { ShareLinkError } from './link-error';
+import type { ShareState } from './state';
+import { validateShareState } from './validate';
+
+export type DecodeResult = { ok: true; state: ShareState } | { ok: false; error: string; state: ShareState };
+
+/**
+ * The state as a URL-safe string. lz-string's `compressToEncodedURIComponent` compresses the JSON
+ * (a timeline repeats the same keys and tags, so links shrink several-fold) and writes only characters
+ * that survive in a URL fragment without percent-encoding. The format version travels inside the JSON.
+ */
+export function encodeShareState(state: ShareState): string {
+  return LZString.compressToEncodedURIComponent(JSON.stringify(state));
+}
+
+function decompress(text: unknown): string {
+  if (typeof text !== 'string' || text.length === 0) throw new ShareLinkError('This link carries no settings.');
+  if (text.length > LIMITS.encodedLength) {
+    throw new ShareLinkError(`This link is too long (${(text.length / 1e6).toFixed(1)} MB); links of up to 1 MB are accepted.`);
+  }
+  const length = expandedLength(text, LIMITS.decodedLength);
+  if (length === Infinity) throw new ShareLinkError('This link expands to far more data than any tagplay settings need, so it was not opened.');
+  const json = length === null ? null : LZString.decompressFromEncodedURIComponent(text);
+  if (!json) throw new ShareLinkError('This link is damaged or cut short: its settings could not be unpacked.');
+  return json;
+}
+
+function parse(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new ShareLinkError('This link is damaged: its settings are not readable.');
+  }
+}
+
+/**
+ * Reads a link made by `encodeShareState`. Never throws: on any problem it returns a message for the
+ * user and the default state, so the page can still start.
+ */
+export function decodeShareState(text: string, knownTags: readonly string[]): DecodeResult {
+  try {
+    return { ok: true, state: validateShareState(parse(decompress(text)), knownTags) };
+  } catch (error) {
+    const message = error instanceof ShareLinkError ? error.message : 'This link could not be read.';
+    return { ok: false, error: message, state: defaultShareState() };
+  }
+}

@@ -1,0 +1,16 @@
+import { DEFAULT_SAMPLING } from '../steering/sampler';
+import { SHARE_VERSION, type ShareState } from './state';
+
+/** The state a fresh page starts from, and what a broken link falls back to. A new object each call, so callers may mutate it. */
+export function defaultShareState(): ShareState {
+  return {
+    version: SHARE_VERSION,
+    prompt: '<story><happy>Once upon a time',
+    seed: 1,
+    sampling: { ...DEFAULT_SAMPLING },
+    maxNewTokens: 200,
+    initialPolicy: {},
+    timeline: [],
+    pace: 12,
+  };
+}

@@ -1,0 +1,142 @@
+import { BOOST_LIMIT, type Policy, type PolicyChange, type TagMode, type TagRule } from '../steering/policy';
+import type { SamplingParams } from '../steering/sampler';
+import type { TimelineEntry } from '../steering/timeline';
+import { LIMITS } from './limits';
+import { ShareLinkError } from './link-error';
+import { SHARE_VERSION, type ShareState } from './state';
+
+const MODES: readonly TagMode[] = ['allow', 'ban', 'force'];
+
+function fail(message: string): never {
+  throw new ShareLinkError(message);
+}
+
+/** A short rendering of an offending value for an error message; links can hold anything, so containers are only named. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'a group of settings';
+  return shortened(typeof value === 'string' ? JSON.stringify(value) : String(value));
+}
+
+const shortened = (text: string): string => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function object(value: unknown, what: string): Record<string, unknown> {
+  if (!isRecord(value)) fail(`In this link, ${what} is not a set of settings.`);
+  return value;
+}
+
+interface Range {
+  min: number;
+  max: number;
+  integer?: boolean;
+  /** The minimum itself is not allowed (top-p must be above 0). */
+  aboveMin?: boolean;
+}
+
+function numberIn(value: unknown, what: string, range: Range): number {
+  const ok =
+    typeof value === 'number' && Number.isFinite(value) && (!range.integer || Number.isInteger(value)) &&
+    (range.aboveMin ? value > range.min : value >= range.min) && value <= range.max;
+  if (!ok) {
+    const kind = range.integer ? 'a whole number' : 'a number';
+    const bounds = range.aboveMin ? `above ${range.min} and at most ${range.max}` : `from ${range.min} to ${range.max}`;
+    fail(`In this link, ${what} must be ${kind} ${bounds}; it is ${shown(value)}.`);
+  }
+  return value as number;
+}
+
+function knownTag(value: unknown, known: ReadonlySet<string>, where: string): string {
+  if (typeof value !== 'string') fail(`In this link, ${where} names no tag; its tag is ${shown(value)}.`);
+  // JSON escaping keeps newlines and control characters in the name visible.
+  if (!known.has(value)) fail(`This link names a tag the model does not know: <${shortened(JSON.stringify(value).slice(1, -1))}>`);
+  return value;
+}
+
+function mode(value: unknown, where: string): TagMode {
+  if (!MODES.includes(value as TagMode)) fail(`In this link, the mode of ${where} must be allow, ban or force; it is ${shown(value)}.`);
+  return value as TagMode;
+}
+
+const boost = (value: unknown, where: string): number =>
+  numberIn(value, `the boost of ${where}`, { min: -BOOST_LIMIT, max: BOOST_LIMIT });
+
+function policy(value: unknown, known: ReadonlySet<string>): Policy {
+  const rules = Object.entries(object(value, 'the tag policy')).map(([tag, raw]): [string, TagRule] => {
+    knownTag(tag, known, 'the tag policy');
+    const rule = object(raw, `the rule for <${tag}>`);
+    return [tag, { mode: mode(rule.mode, `the rule for <${tag}>`), boost: boost(rule.boost, `<${tag}>`) }];
+  });
+  // fromEntries defines own properties, so a key such as "__proto__" can never reach the prototype.
+  return Object.fromEntries(rules);
+}
+
+function change(value: unknown, known: ReadonlySet<string>, where: string): PolicyChange {
+  const raw = object(value, `the change of ${where}`);
+  switch (raw.kind) {
+    case 'reset':
+      return { kind: 'reset' };
+    case 'insert':
+      return { kind: 'insert', tag: knownTag(raw.tag, known, where) };
+    case 'mode':
+      return { kind: 'mode', tag: knownTag(raw.tag, known, where), mode: mode(raw.mode, where) };
+    case 'boost':
+      return { kind: 'boost', tag: knownTag(raw.tag, known, where), boost: boost(raw.boost, where) };
+    default:
+      return fail(`In this link, the change of ${where} must be a mode, boost, reset or insert; it is ${shown(raw.kind)}.`);
+  }
+}
+
+function timeline(value: unknown, known: ReadonlySet<string>, maxNewTokens: number): TimelineEntry[] {
+  if (!Array.isArray(value)) fail('In this link, the timeline is not a list.');
+  if (value.length > LIMITS.timelineEntries) fail(`This link's timeline has ${value.length} changes; at most ${LIMITS.timelineEntries} are allowed.`);
+  let previous = 0;
+  return value.map((item: unknown, i) => {
+    const where = `timeline entry ${i + 1}`;
+    const entry = object(item, where);
+    const tokenIndex = numberIn(entry.tokenIndex, `the token index of ${where}`, { min: 0, max: maxNewTokens, integer: true });
+    if (tokenIndex < previous) fail(`In this link, ${where} is out of order: token ${tokenIndex} comes after token ${previous}.`);
+    previous = tokenIndex;
+    return { tokenIndex, change: change(entry.change, known, where) };
+  });
+}
+
+function sampling(value: unknown): SamplingParams {
+  const raw = object(value, 'the sampling');
+  return {
+    temperature: numberIn(raw.temperature, 'the temperature', { min: 0, max: LIMITS.temperatureMax }),
+    topK: numberIn(raw.topK, 'top-k', { min: 0, max: LIMITS.topKMax, integer: true }),
+    topP: numberIn(raw.topP, 'top-p', { min: 0, max: 1, aboveMin: true }),
+  };
+}
+
+/**
+ * Checks a decoded link field by field and rebuilds it from the checked values only, so nothing
+ * unexpected (extra keys, odd prototypes) reaches the app. Throws `ShareLinkError` with a message
+ * for the user.
+ */
+export function validateShareState(raw: unknown, knownTags: readonly string[]): ShareState {
+  if (!isRecord(raw)) fail('This link does not hold tagplay settings.');
+  if (raw.version !== SHARE_VERSION) {
+    fail(raw.version === undefined
+      ? 'This link has no format version, so it was not made by tagplay.'
+      : `This link uses format version ${shown(raw.version)}, which this page cannot read (it reads version ${SHARE_VERSION}).`);
+  }
+  if (typeof raw.prompt !== 'string') fail(`In this link, the prompt must be text; it is ${shown(raw.prompt)}.`);
+  if (raw.prompt.length > LIMITS.promptLength) fail(`This link's prompt has ${raw.prompt.length} characters; at most ${LIMITS.promptLength} are allowed.`);
+  const known = new Set(knownTags);
+  const maxNewTokens = numberIn(raw.maxNewTokens, 'the number of new tokens', { min: 1, max: LIMITS.maxNewTokensMax, integer: true });
+  return {
+    version: SHARE_VERSION,
+    prompt: raw.prompt,
+    seed: numberIn(raw.seed, 'the seed', { min: 0, max: LIMITS.seedMax, integer: true }),
+    sampling: sampling(raw.sampling),
+    maxNewTokens,
+    initialPolicy: policy(raw.initialPolicy, known),
+    timeline: timeline(raw.timeline, known, maxNewTokens),
+    pace: numberIn(raw.pace, 'the pace', { min: 0, max: LIMITS.paceMax }),
+  };
+}
