@@ -40,7 +40,7 @@ export async function generateSamples(model: LoadedModel, weights: EmotionWeight
     const sentences: GeneratedSentence[] = [];
     let open: { tag: Emotion; rude: boolean; probs: Record<Emotion, number>; ids: number[] } | null = null;
     const close = (complete: boolean) => {
-      if (open && complete) {
+      if (open && complete && open.ids.length > 0) {
         const text = tokenizer.decode(open.ids).trim();
         if (text) {
           const label = labelSentence(weights, text);
@@ -67,7 +67,7 @@ export async function generateSamples(model: LoadedModel, weights: EmotionWeight
       }
     }
     close(run.stopped === 'end-of-text');
-    samples.push({ text: tokenizer.decode(all), sentences });
+    samples.push({ text: all.length ? tokenizer.decode(all) : '', sentences });
   }
   return samples;
 }

@@ -11,6 +11,7 @@ import type { Policy } from '../../src/steering/policy';
 import { EMOTIONS, RUDE } from '../../src/tagger/labels';
 import { generateSamples, labelShare, modelTagShare, temptationAuc, type RunSpec, type Sample } from './control';
 import { round } from './metrics';
+import { INVITING_PROMPTS } from './prompts';
 import { loadNodeModel, loadTaggerWeights } from './load-node';
 import { BUILD_DIR, MODEL_DIR } from './paths';
 
@@ -22,16 +23,6 @@ const SAMPLES = arg('--samples', 200);
 const TOKENS = arg('--tokens', 120);
 const BOOSTS = [-4, 0, 2, 4];
 
-/** Story openings (our own text) whose first sentence carries the emotion, for the ban-efficacy runs. */
-export const INVITING_PROMPTS: Record<(typeof EMOTIONS)[number], string> = {
-  happy: '<story><happy>Lily was so happy because it was her birthday and all her friends came to play.',
-  sad: '<story><sad>Tom was very sad because his little dog was lost and he missed him very much.',
-  angry: '<story><angry>Max was very angry because his brother broke his favourite red truck.',
-  scared: '<story><scared>Mia was scared of the dark forest and the loud noises behind the trees.',
-  surprised: '<story><surprised>Ben was so surprised when he opened the box and saw a tiny puppy inside.',
-  disgusted: '<story><disgusted>Sue looked at the smelly, slimy soup and said, "Yuck, that is disgusting!"',
-  neutral: '<story><neutral>Once upon a time, there was a little boy named Sam who lived in a small house.',
-};
 
 /** Mean nats per token over held-out windows, from the committed ONNX graph. */
 async function heldOut(session: ort.InferenceSession, ids: Uint16Array, window: number, layers: number, kvHeads: number, headDim: number) {

@@ -27,7 +27,7 @@ def parse_args():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', default=os.path.join(BUILD, 'corpus'))
     ap.add_argument('--out', default=os.path.join(BUILD, 'ckpt.pt'))
-    ap.add_argument('--steps', type=int, default=2000)
+    ap.add_argument('--steps', type=int, default=1200)
     ap.add_argument('--batch', type=int, default=8, help='sequences per step per process')
     ap.add_argument('--block', type=int, default=384)
     ap.add_argument('--lr', type=float, default=3e-3)
@@ -36,6 +36,7 @@ def parse_args():
     ap.add_argument('--checkpoint-minutes', type=float, default=5)
     ap.add_argument('--eval-every', type=int, default=500)
     ap.add_argument('--resume', action='store_true')
+    ap.add_argument('--until', type=int, default=None, help='stop (with a checkpoint) after this step; --resume goes on')
     ap.add_argument('--backend', default=None, help='torch.distributed backend under torchrun (default nccl on CUDA, else gloo)')
     for field, default in asdict(Config()).items():
         ap.add_argument('--' + field.replace('_', '-'), type=type(default), default=default)
@@ -118,7 +119,7 @@ def main():
 
     last_save = t0 = time.time()
     tokens_per_step = args.batch * args.block * world
-    while step < args.steps:
+    while step < min(args.steps, args.until or args.steps):
         for g in opt.param_groups:
             g['lr'] = lr_at(step)
         x, y = batch_at(data, step, rank, args, device)

@@ -1,0 +1,45 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSamples, labelShare, modelTagShare, type Sample } from '../../models/recipe/control';
+import { INVITING_PROMPTS } from '../../models/recipe/prompts';
+import { loadNodeModel, loadTaggerWeights } from '../../models/recipe/load-node';
+import type { LoadedModel } from '../../src/model/causal-lm';
+import type { Policy } from '../../src/steering/policy';
+import type { EmotionWeights } from '../../src/tagger/emotion';
+
+// A short run of the full evaluation (npm run model:eval) on the committed model, small enough for CI.
+const SAMPLES = 16;
+const TOKENS = 80;
+
+describe('control smoke run on the committed model', () => {
+  let model: LoadedModel;
+  let weights: EmotionWeights;
+  const run = (prompt: string, policy: Policy): Promise<Sample[]> =>
+    generateSamples(model, weights, { prompt, policy, samples: SAMPLES, tokens: TOKENS, firstSeed: 1 });
+
+  beforeAll(async () => {
+    model = await loadNodeModel();
+    weights = loadTaggerWeights();
+  });
+
+  it('forcing <happy> makes the model tag every sentence happy, and the tagger agrees more often than in free text', async () => {
+    const free = await run('<story>', {});
+    const forced = await run('<story>', { happy: { mode: 'force', boost: 0 } });
+    expect(labelShare(forced, 'happy').sentences).toBeGreaterThan(SAMPLES);
+    expect(modelTagShare(forced, 'happy')).toBe(1);
+    expect(labelShare(forced, 'happy').share).toBeGreaterThan(labelShare(free, 'happy').share);
+  });
+
+  it('banning <angry> after an angry opening leaves no <angry> tag and fewer angry sentences', async () => {
+    const free = await run(INVITING_PROMPTS.angry, {});
+    const banned = await run(INVITING_PROMPTS.angry, { angry: { mode: 'ban', boost: 0 } });
+    expect(banned.every((s) => !s.text.includes('<angry>'))).toBe(true);
+    expect(modelTagShare(banned, 'angry')).toBe(0);
+    expect(labelShare(banned, 'angry').share).toBeLessThan(labelShare(free, 'angry').share);
+  });
+
+  it('forcing <rude> flags every generated sentence rude', async () => {
+    const forced = await run('<story>', { rude: { mode: 'force', boost: 0 } });
+    expect(labelShare(forced, 'rude').sentences).toBeGreaterThan(0);
+    expect(modelTagShare(forced, 'rude')).toBe(1);
+  });
+});
