@@ -21,7 +21,8 @@ export function encodeShareState(state: ShareState): string {
 function decompress(text: unknown): string {
   if (typeof text !== 'string' || text.length === 0) throw new ShareLinkError('This link carries no settings.');
   if (text.length > LIMITS.encodedLength) {
-    throw new ShareLinkError(`This link is too long (${(text.length / 1e6).toFixed(1)} MB); links of up to 1 MB are accepted.`);
+    const most = LIMITS.encodedLength.toLocaleString('en');
+    throw new ShareLinkError(`This link is too long (${text.length.toLocaleString('en')} characters); links of up to ${most} characters (1 MB) are accepted.`);
   }
   const length = expandedLength(text, LIMITS.decodedLength);
   if (length === Infinity) throw new ShareLinkError('This link expands to far more data than any tagplay settings need, so it was not opened.');
