@@ -1,0 +1,224 @@
+import LZString from 'lz-string';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { decodeShareState, encodeShareState } from '../../src/share/codec';
+import { defaultShareState } from '../../src/share/defaults';
+import { LIMITS } from '../../src/share/limits';
+import type { ShareState } from '../../src/share/state';
+import { DEFAULT_SAMPLING } from '../../src/steering/sampler';
+import { lzBomb } from './support/lz-bomb';
+import { KNOWN_TAGS } from './support/share-states';
+
+/** A link holding exactly this JSON value, valid or not. */
+const linkTo = (value: unknown) => LZString.compressToEncodedURIComponent(JSON.stringify(value));
+const linkToText = (json: string) => LZString.compressToEncodedURIComponent(json);
+
+const RICH: ShareState = {
+  version: 1,
+  prompt: '<comment><angry><rude>Ugh, "this" is <b>bad</b>,\nreally… 😤',
+  seed: 2 ** 32 - 1,
+  sampling: { temperature: 1.3, topK: 0, topP: 0.5 },
+  maxNewTokens: 50,
+  initialPolicy: { sad: { mode: 'ban', boost: 0 }, happy: { mode: 'allow', boost: -2.5 }, rude: { mode: 'force', boost: 10 } },
+  timeline: [
+    { tokenIndex: 0, change: { kind: 'mode', tag: 'happy', mode: 'force' } },
+    { tokenIndex: 0, change: { kind: 'insert', tag: 'neutral' } },
+    { tokenIndex: 12, change: { kind: 'boost', tag: 'scared', boost: -10 } },
+    { tokenIndex: 30, change: { kind: 'reset' } },
+    { tokenIndex: 50, change: { kind: 'mode', tag: 'story', mode: 'ban' } },
+  ],
+  pace: 0,
+};
+
+const withChanges = (changes: Record<string, unknown>) => ({ ...RICH, ...changes });
+const withSampling = (changes: Record<string, unknown>) => withChanges({ sampling: { ...RICH.sampling, ...changes } });
+const withEntry = (entry: unknown) => withChanges({ timeline: [...RICH.timeline, entry] });
+
+function expectRejected(link: string, message: RegExp | string) {
+  const result = decodeShareState(link, KNOWN_TAGS);
+  expect(result.ok).toBe(false);
+  if (result.ok) return;
+  if (typeof message === 'string') expect(result.error).toBe(message);
+  else expect(result.error).toMatch(message);
+  expect(result.state).toEqual(defaultShareState());
+}
+
+describe('defaultShareState', () => {
+  it('starts a story with the default sampling', () => {
+    const state = defaultShareState();
+    expect(state.prompt.startsWith('<story>')).toBe(true);
+    expect(state).toMatchObject({ version: 1, seed: 1, sampling: DEFAULT_SAMPLING, maxNewTokens: 200, initialPolicy: {}, timeline: [], pace: 12 });
+  });
+
+  it('returns a fresh object each time', () => {
+    const a = defaultShareState();
+    a.sampling.topK = 1;
+    a.timeline.push({ tokenIndex: 0, change: { kind: 'reset' } });
+    expect(defaultShareState()).toEqual({ ...a, sampling: DEFAULT_SAMPLING, timeline: [] });
+  });
+});
+
+describe('encodeShareState / decodeShareState', () => {
+  it.each([
+    ['the defaults', defaultShareState()],
+    ['a state using every field and change kind', RICH],
+    ['boundary values', { ...RICH, seed: 0, sampling: { temperature: 2, topK: 4096, topP: 1 }, maxNewTokens: 1, timeline: [{ tokenIndex: 1, change: { kind: 'reset' } }], pace: 1000 }],
+    ['greedy sampling with a tiny top-p', { ...RICH, sampling: { temperature: 0, topK: 1, topP: Number.MIN_VALUE } }],
+    ['a prompt of the maximum length', { ...RICH, prompt: '<'.repeat(LIMITS.promptLength) }],
+  ] as [string, ShareState][])('round-trips %s', (_, state) => {
+    expect(decodeShareState(encodeShareState(state), KNOWN_TAGS)).toEqual({ ok: true, state });
+  });
+
+  it('writes only characters that survive in a URL fragment', () => {
+    const link = encodeShareState(RICH);
+    expect(link).toMatch(/^[A-Za-z0-9+\-$]+$/);
+    expect(new URL(`https://example.org/#${link}`).hash.slice(1)).toBe(link);
+  });
+
+  it('carries the version inside the link', () => {
+    expect(JSON.parse(LZString.decompressFromEncodedURIComponent(encodeShareState(RICH)))).toMatchObject({ version: 1 });
+  });
+
+  it('compresses a long timeline several-fold', () => {
+    const state = { ...RICH, maxNewTokens: 1000, timeline: Array.from({ length: 1000 }, (_, i) => ({ tokenIndex: i, change: { kind: 'mode' as const, tag: KNOWN_TAGS[i % 10], mode: 'ban' as const } })) };
+    expect(encodeShareState(state).length * 4).toBeLessThan(JSON.stringify(state).length);
+  });
+
+  it('accepts a timeline of the maximum length', () => {
+    const timeline = Array.from({ length: LIMITS.timelineEntries }, (_, i) => ({ tokenIndex: Math.floor(i / 10), change: { kind: 'boost' as const, tag: KNOWN_TAGS[i % 10], boost: (i % 2001) / 100 - 10 } }));
+    const state = { ...RICH, maxNewTokens: 1000, timeline };
+    expect(decodeShareState(encodeShareState(state), KNOWN_TAGS)).toEqual({ ok: true, state });
+  });
+
+  it('leaves out anything the link carries beyond the state', () => {
+    const result = decodeShareState(linkTo({ ...RICH, extra: '<script>', sampling: { ...RICH.sampling, evil: true } }), KNOWN_TAGS);
+    expect(result).toEqual({ ok: true, state: RICH });
+  });
+
+  it('cannot be made to set a prototype', () => {
+    const json = JSON.stringify(RICH).replace('"initialPolicy":{', '"initialPolicy":{"__proto__":{"mode":"ban","boost":0},');
+    expectRejected(linkToText(json), 'This link names a tag the model does not know: <__proto__>');
+    const result = decodeShareState(linkToText(json), [...KNOWN_TAGS, '__proto__']);
+    expect(result.ok && Object.getPrototypeOf(result.state.initialPolicy)).toBe(Object.prototype);
+    expect(result.ok && Object.keys(result.state.initialPolicy)).toContain('__proto__');
+  });
+});
+
+describe('decodeShareState rejects, with a message and the defaults,', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('an empty link', () => expectRejected('', /no settings/));
+
+  it('a link over 1 MB, before decompressing it', () => {
+    const decompress = vi.spyOn(LZString, 'decompressFromEncodedURIComponent');
+    expectRejected('A'.repeat(LIMITS.encodedLength + 1), /too long/);
+    expectRejected(encodeShareState(RICH).padEnd(2 ** 21, 'x'), /too long/);
+    expect(decompress).not.toHaveBeenCalled();
+  });
+
+  it('a decompression bomb, without expanding it', () => {
+    const bomb = lzBomb(40_000);
+    const decompress = vi.spyOn(LZString, 'decompressFromEncodedURIComponent');
+    const start = performance.now();
+    expectRejected(bomb, /expands to far more data/);
+    expect(performance.now() - start).toBeLessThan(2000);
+    expect(decompress).not.toHaveBeenCalled();
+    // The spy does see the decoder's calls: a good link is decompressed.
+    decodeShareState(encodeShareState(RICH), KNOWN_TAGS);
+    expect(decompress).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['text that is not lz-string', 'hello, world'],
+    ['a link cut short', encodeShareState(RICH).slice(0, 60)],
+    ['characters outside the alphabet', '%%%%%%%%'],
+  ])('%s', (_, link) => expectRejected(link, /damaged/));
+
+  it.each([
+    ['broken JSON', '{"version":1,'],
+    ['JSON with trailing junk', `${JSON.stringify(RICH)}}`],
+    ['not JSON at all', '<html><script>alert(1)</script></html>'],
+  ])('%s', (_, json) => expectRejected(linkToText(json), /not readable/));
+
+  it.each([[[]], [42], [null], ['a string'], [[RICH]]])('a link that is not a set of settings: %j', (value) => {
+    expectRejected(linkTo(value), 'This link does not hold tagplay settings.');
+  });
+
+  it.each([
+    ['no version', withChanges({ version: undefined }), /no format version/],
+    ['a newer version', withChanges({ version: 2 }), 'This link uses format version 2, which this page cannot read (it reads version 1).'],
+    ['version 0', withChanges({ version: 0 }), /format version 0/],
+    ['a version given as text', withChanges({ version: '1' }), /format version "1"/],
+  ])('%s', (_, value, message) => expectRejected(linkTo(value), message));
+
+  it.each([
+    ['a prompt that is not text', withChanges({ prompt: 42 }), /prompt must be text; it is 42/],
+    ['a missing prompt', withChanges({ prompt: undefined }), /prompt must be text; it is missing/],
+    ['a prompt over 4,000 characters', withChanges({ prompt: 'a'.repeat(LIMITS.promptLength + 1) }), /prompt has 4001 characters/],
+    ['a negative seed', withChanges({ seed: -1 }), /seed must be a whole number from 0 to 4294967295; it is -1/],
+    ['a fractional seed', withChanges({ seed: 1.5 }), /seed/],
+    ['a seed of 2^32', withChanges({ seed: 2 ** 32 }), /seed/],
+    ['a seed given as text', withChanges({ seed: '7' }), /seed .* it is "7"/],
+    ['a missing seed', withChanges({ seed: undefined }), /seed .* it is missing/],
+    ['no sampling', withChanges({ sampling: undefined }), /sampling is not a set of settings/],
+    ['a negative temperature', withSampling({ temperature: -0.1 }), /temperature must be a number from 0 to 2/],
+    ['a temperature above 2', withSampling({ temperature: 2.01 }), /temperature/],
+    ['a null temperature', withSampling({ temperature: null }), /temperature .* it is null/],
+    ['a negative top-k', withSampling({ topK: -1 }), /top-k must be a whole number from 0 to 4096/],
+    ['a top-k above 4096', withSampling({ topK: 4097 }), /top-k/],
+    ['a fractional top-k', withSampling({ topK: 2.5 }), /top-k/],
+    ['a top-p of 0', withSampling({ topP: 0 }), /top-p must be a number above 0 and at most 1/],
+    ['a top-p above 1', withSampling({ topP: 1.01 }), /top-p/],
+    ['0 new tokens', withChanges({ maxNewTokens: 0 }), /number of new tokens must be a whole number from 1 to 1000/],
+    ['1001 new tokens', withChanges({ maxNewTokens: 1001 }), /number of new tokens/],
+    ['a negative pace', withChanges({ pace: -1 }), /pace must be a number from 0 to 1000/],
+    ['a pace above 1000', withChanges({ pace: 1000.5 }), /pace/],
+    ['a policy that is a list', withChanges({ initialPolicy: [] }), /tag policy is not a set of settings/],
+    ['a policy naming an unknown tag', withChanges({ initialPolicy: { furious: { mode: 'ban', boost: 0 } } }), 'This link names a tag the model does not know: <furious>'],
+    ['a policy rule that is not a rule', withChanges({ initialPolicy: { sad: 'ban' } }), /rule for <sad> is not a set of settings/],
+    ['a policy with an unknown mode', withChanges({ initialPolicy: { sad: { mode: 'mute', boost: 0 } } }), /mode of the rule for <sad> must be allow, ban or force; it is "mute"/],
+    ['a policy boost above 10', withChanges({ initialPolicy: { sad: { mode: 'allow', boost: 10.5 } } }), /boost of <sad> must be a number from -10 to 10; it is 10.5/],
+    ['a policy boost below −10', withChanges({ initialPolicy: { sad: { mode: 'allow', boost: -11 } } }), /boost of <sad>/],
+    ['a policy boost given as text', withChanges({ initialPolicy: { sad: { mode: 'allow', boost: '1' } } }), /boost of <sad>/],
+    ['a timeline that is not a list', withChanges({ timeline: {} }), /timeline is not a list/],
+    ['a timeline entry that is not an entry', withEntry(3), /timeline entry 6 is not a set of settings/],
+    ['a negative token index', withEntry({ tokenIndex: -1, change: { kind: 'reset' } }), /token index of timeline entry 6/],
+    ['a fractional token index', withEntry({ tokenIndex: 50.5, change: { kind: 'reset' } }), /token index of timeline entry 6 must be a whole number from 0 to 50/],
+    ['a token index past maxNewTokens', withEntry({ tokenIndex: 51, change: { kind: 'reset' } }), /token index of timeline entry 6/],
+    ['a timeline out of order', withChanges({ timeline: [RICH.timeline[2], RICH.timeline[0]] }), 'In this link, timeline entry 2 is out of order: token 0 comes after token 12.'],
+    ['an entry with no change', withEntry({ tokenIndex: 50 }), /change of timeline entry 6 is not a set of settings/],
+    ['an unknown kind of change', withEntry({ tokenIndex: 50, change: { kind: 'explode' } }), /change of timeline entry 6 must be a mode, boost, reset or insert; it is "explode"/],
+    ['a mode change with a bad mode', withEntry({ tokenIndex: 50, change: { kind: 'mode', tag: 'sad', mode: 'on' } }), /mode of timeline entry 6/],
+    ['a mode change of an unknown tag', withEntry({ tokenIndex: 50, change: { kind: 'mode', tag: 'furious', mode: 'ban' } }), 'This link names a tag the model does not know: <furious>'],
+    ['a boost change of an unknown tag', withEntry({ tokenIndex: 50, change: { kind: 'boost', tag: 'Happy', boost: 1 } }), 'This link names a tag the model does not know: <Happy>'],
+    ['a boost change above 10', withEntry({ tokenIndex: 50, change: { kind: 'boost', tag: 'sad', boost: 10.01 } }), /boost of timeline entry 6/],
+    ['an insert of an unknown tag', withEntry({ tokenIndex: 50, change: { kind: 'insert', tag: '<sad>' } }), 'This link names a tag the model does not know: <<sad>>'],
+    ['an insert with no tag', withEntry({ tokenIndex: 50, change: { kind: 'insert' } }), /timeline entry 6 names no tag; its tag is missing/],
+    ['a timeline over 10,000 entries', withChanges({ maxNewTokens: 1000, timeline: Array(LIMITS.timelineEntries + 1).fill({ tokenIndex: 0, change: { kind: 'reset' } }) }), /10001 changes; at most 10000/],
+  ])('%s', (_, value, message) => expectRejected(linkTo(value), message));
+
+  it.each([
+    ['an infinite seed', '"seed":1e999'],
+    ['a negative infinite temperature', '"temperature":-1e999'],
+  ])('%s (a JSON number too large for a double)', (_, field) => {
+    const json = JSON.stringify(RICH).replace(new RegExp(`"${field.split('"')[1]}":[^,}]+`), field);
+    expect(json).toContain(field);
+    expectRejected(linkToText(json), /must be a .*; it is -?Infinity/);
+  });
+
+  it('shows a hostile tag name as text, escaped and shortened', () => {
+    const name = `<img src=x onerror=alert(1)>\n${'x'.repeat(100)}`;
+    const result = decodeShareState(linkTo(withChanges({ initialPolicy: { [name]: { mode: 'ban', boost: 0 } } })), KNOWN_TAGS);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error).toContain('<img src=x onerror=alert(1)>\\n');
+      expect(result.error).not.toContain('\n');
+      expect(result.error.length).toBeLessThan(120);
+    }
+  });
+
+  it('never hands out the same default object twice', () => {
+    const a = decodeShareState('', KNOWN_TAGS);
+    a.state.timeline.push({ tokenIndex: 0, change: { kind: 'reset' } });
+    expect(decodeShareState('', KNOWN_TAGS).state.timeline).toEqual([]);
+  });
+});
