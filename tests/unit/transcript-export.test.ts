@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { defaultShareState } from '../../src/share/defaults';
+import { Generation, type Step } from '../../src/steering/engine';
+import { allTags } from '../../src/steering/tags';
+import { transcriptToCsv, transcriptToJson } from '../../src/transcript/export';
+import type { Transcript } from '../../src/transcript/types';
+import { parseCsv } from './support/csv';
+import { ADDED_TOKENS, groups, tagId, WORDS } from './support/fake-vocabulary';
+import { HashModel } from './support/hash-model';
+
+const TAGS = allTags(groups).map((t) => t.name);
+const VOCAB_TEXT = [...ADDED_TOKENS.map((t) => t.content), ...WORDS];
+
+/** A real run of the engine, so the transcript has the shapes the app produces. */
+async function generatedTranscript(): Promise<Transcript> {
+  const state = { ...defaultShareState(), maxNewTokens: 40, timeline: [{ tokenIndex: 4, change: { kind: 'insert' as const, tag: 'sad' } }] };
+  const generation = new Generation(new HashModel(), groups, {
+    promptIds: [tagId('story'), tagId('happy')],
+    seed: state.seed,
+    sampling: state.sampling,
+    maxNewTokens: state.maxNewTokens,
+    initialPolicy: { angry: { mode: 'ban', boost: 0 } },
+    timeline: state.timeline,
+  });
+  const steps: Step[] = [];
+  for (let step = await generation.step(); step; step = await generation.step()) steps.push(step);
+  return { state, tags: TAGS, tokens: steps.map((s) => ({ ...s, text: VOCAB_TEXT[s.token] })), backend: 'test', stopped: generation.stopped };
+}
+
+/** Token texts that need quoting, and some that must not be quoted into something else. */
+const TRICKY = ['a,b', 'say "hi"', 'line\nbreak', 'cr\rlf\r\n', '"', ',', '', ' padded ', '=1+1', '😀', '\u0000'];
+
+function withTexts(transcript: Transcript, texts: string[]): Transcript {
+  return { ...transcript, tokens: transcript.tokens.map((t, i) => ({ ...t, text: texts[i % texts.length] })) };
+}
+
+function expectCsvMatches(transcript: Transcript) {
+  const rows = parseCsv(transcriptToCsv(transcript));
+  expect(rows[0]).toEqual(['index', 'token_id', 'text', 'inserted', 'policy_version', ...transcript.tags.map((t) => `p_${t}`)]);
+  expect(rows).toHaveLength(transcript.tokens.length + 1);
+  transcript.tokens.forEach((token, i) => {
+    const row = rows[i + 1];
+    expect(row).toHaveLength(5 + transcript.tags.length);
+    expect(row.slice(0, 5)).toEqual([String(token.index), String(token.token), token.text, String(token.inserted), String(token.policyVersion)]);
+    expect(row.slice(5).map(Number)).toEqual(token.tagProbs);
+  });
+}
+
+describe('transcriptToCsv', () => {
+  it('writes one row per token that parses back to the same values', async () => {
+    const transcript = await generatedTranscript();
+    expect(transcript.tokens.length).toBe(40);
+    expect(transcript.tokens.some((t) => t.inserted)).toBe(true);
+    expectCsvMatches(transcript);
+  });
+
+  it('quotes commas, quotes and line breaks (RFC 4180)', async () => {
+    const transcript = withTexts(await generatedTranscript(), TRICKY);
+    expectCsvMatches(transcript);
+    expect(transcriptToCsv(transcript)).toContain('"say ""hi"""');
+  });
+
+  it('parses back for any token text', async () => {
+    const base = await generatedTranscript();
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: fc.oneof(fc.constantFrom(',', '"', '\r', '\n', ' '), fc.string({ maxLength: 1 })), maxLength: 12 }), { minLength: 1, maxLength: 40 }), (texts) => {
+        expectCsvMatches(withTexts(base, texts));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('writes only the header for an empty run', async () => {
+    const transcript = { ...(await generatedTranscript()), tokens: [] };
+    expect(parseCsv(transcriptToCsv(transcript))).toHaveLength(1);
+  });
+});
+
+describe('transcriptToJson', () => {
+  it('round-trips the whole transcript, timeline and per-token data included', async () => {
+    const transcript = withTexts(await generatedTranscript(), TRICKY);
+    const json = transcriptToJson(transcript);
+    expect(JSON.parse(json)).toEqual(transcript);
+    const token = JSON.parse(json).tokens[4];
+    expect(Object.keys(token).sort()).toEqual(['index', 'inserted', 'policyVersion', 'tagLogits', 'tagProbs', 'text', 'token', 'top'].sort());
+    expect(token.top.length).toBeGreaterThan(0);
+    expect(JSON.parse(json).state.timeline).toEqual(transcript.state.timeline);
+  });
+
+  it('is indented for people to read', async () => {
+    expect(transcriptToJson(await generatedTranscript())).toMatch(/^\{\n  "state": \{\n    "version": 1,/);
+  });
+});
