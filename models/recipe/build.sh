@@ -10,3 +10,4 @@ npm run model:tokenizer
 npm run model:train -- --resume
 npm run model:export
 npm run model:eval
+npm run model:card

@@ -6,6 +6,7 @@ writes config.json / generation_config.json, and a fixture of PyTorch logits for
 import argparse
 import json
 import os
+import platform
 
 import numpy as np
 import onnx
@@ -48,6 +49,25 @@ def share_tied_embedding(path):
             onnx.save(m, path)
             return
     raise RuntimeError('tied output projection not found in the exported graph')
+
+
+def write_training_summary(ck):
+    """What the model card quotes about training, taken from the checkpoint's own log."""
+    args = ck['args']
+    tokens_per_step = args['batch'] * args['block']
+    rated = [e for e in ck['log'] if e.get('tokens_per_s')]
+    summary = {
+        'command': 'npm run model:train', 'steps': ck['step'], 'parameters': ck['params'], 'config': ck['config'],
+        'hyperparameters': {k: args[k] for k in ('batch', 'block', 'lr', 'warmup', 'seed')},
+        'tokens_seen': ck['step'] * tokens_per_step,
+        # Each log entry covers 10 steps (held-out evaluations included), so this sums to the wall time.
+        'wall_seconds_estimate': round(sum(10 * tokens_per_step / e['tokens_per_s'] for e in rated)),
+        'torch': torch.__version__,
+        'hardware': f'{os.cpu_count()} CPU cores ({platform.machine()})' + (', CUDA' if torch.cuda.is_available() else ', no GPU'),
+        'log': [e for e in ck['log'] if e['step'] % 100 == 0 or 'valid_story' in e],
+    }
+    with open(os.path.join(MODEL_DIR, 'training.json'), 'w') as f:
+        json.dump(summary, f, indent=1)
 
 
 def load(ckpt_path):
@@ -111,6 +131,7 @@ def main():
     with open(os.path.join(MODEL_DIR, 'generation_config.json'), 'w') as f:
         json.dump({'eos_token_id': 0, 'pad_token_id': 0, 'max_length': cfg.max_len}, f, indent=2)
 
+    write_training_summary(ck)
     with open(os.path.join(MODEL_DIR, 'tokenizer.json'), encoding='utf-8') as f:
         merges = [tuple(m.split(' ')) for m in json.load(f)['model']['merges']]
     tok = Tokenizer(merges)

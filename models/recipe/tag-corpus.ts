@@ -13,7 +13,7 @@ import { labelText, taggedSentence } from '../../src/tagger/index';
 import { END_OF_TEXT, EMOTIONS, RUDE, tagToken, type Genre } from '../../src/tagger/labels';
 import { corporaRoot, goEmotionsEkman, tinyStories } from './corpora';
 import { loadTaggerWeights } from './load-node';
-import { BUILD_DIR } from './paths';
+import { BUILD_DIR, MODEL_DIR } from './paths';
 
 const VALID_PERCENT = 3;
 const MAX_REPEAT = 6;
@@ -69,5 +69,6 @@ const stats = {
   trainTagCountsAfterRepeats: count(train, repeatOf),
   seconds: (Date.now() - t0) / 1000,
 };
-writeFileSync(join(BUILD_DIR, 'corpus/stats.json'), JSON.stringify(stats, null, 2));
+// The stats travel with the model (the model card quotes them); the corpus itself is never committed.
+writeFileSync(join(MODEL_DIR, 'corpus.json'), JSON.stringify({ command: 'npm run model:corpus', ...stats }, null, 2) + '\n');
 console.log(JSON.stringify(stats, null, 2));

@@ -19,8 +19,8 @@ TINY = ['--d-model', '32', '--d-ff', '64', '--n-layer', '1', '--n-head', '2', '-
 
 def train(out, steps, *extra, launcher=(sys.executable,)):
     cmd = [*launcher, os.path.join(HERE, 'train.py'), '--out', out, '--steps', str(steps), *TINY, *extra]
-    subprocess.run(cmd, check=True, capture_output=True, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'})
-    return torch.load(out)
+    proc = subprocess.run(cmd, check=True, capture_output=True, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    return {**torch.load(out), 'stdout': proc.stdout}
 
 
 def same_weights(a, b):
@@ -49,8 +49,10 @@ class TrainScript(unittest.TestCase):
         self.assertTrue(same_weights(straight, resumed))
 
     def test_ddp_two_gloo_processes(self):
+        # --redirects/--tee 1: Debian's torch 1.13 launcher cannot parse the default "0" under Python 3.11.
         ck = train(self.path('ddp.pt'), 3, '--backend', 'gloo',
-                   launcher=('torchrun', '--standalone', '--nproc_per_node=2'))
+                   launcher=('torchrun', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1'))
+        self.assertIn('2 process(es)', ck['stdout'])
         self.assertEqual(ck['step'], 3)
         self.assertTrue(all(torch.isfinite(v).all() for v in ck['model'].values()))
 

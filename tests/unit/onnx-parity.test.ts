@@ -60,7 +60,7 @@ describe('ONNX parity: onnxruntime-node on the committed model vs PyTorch', () =
     for (const c of fixture.cases) {
       lm.reset();
       await lm.next(c.ids.slice(0, c.split));
-      let last = new Float32Array();
+      let last: Float32Array = new Float32Array(0);
       for (const id of c.ids.slice(c.split)) last = await lm.next([id]);
       const expected = c.cachedLogits[c.cachedLogits.length - 1];
       const worst = Math.max(...expected.map((v, j) => Math.abs(last[j * c.stride] - v)));
