@@ -1,0 +1,80 @@
+/**
+ * The typed, narrow surface between the page and the model worker. The page never sees ONNX or
+ * transformers.js details: it asks for a device, gets tag names and token texts back, and receives
+ * generated steps in batches.
+ */
+import type { StopReason } from '../steering/engine';
+import type { PolicyChange } from '../steering/policy';
+import type { TagGroup } from '../steering/tags';
+import type { TimelineEntry } from '../steering/timeline';
+import type { ShareState } from '../share/state';
+import type { TranscriptToken } from '../transcript/types';
+
+export type DeviceChoice = 'auto' | 'webgpu' | 'wasm';
+export type Backend = 'webgpu' | 'wasm';
+
+export interface LoadOptions {
+  device: DeviceChoice;
+  /** Absolute path of the site's base, e.g. `/tagplay/`; the model and runtime files live under it. */
+  basePath: string;
+}
+
+export interface LoadResult {
+  backend: Backend;
+  /** Why this backend, in words for the badge. */
+  reason: string;
+  /** Whether WebGPU could be picked instead (an adapter exists). */
+  webgpuAvailable: boolean;
+  groups: TagGroup[];
+  /** Each token's text on its own, for showing alternatives. */
+  vocabulary: string[];
+  endOfText: number;
+  maxLength: number;
+}
+
+export interface LoadProgress {
+  file: string;
+  /** 0…1 once the size is known. */
+  fraction: number | null;
+}
+
+/** A run as the worker needs it: everything a share link holds. */
+export type RunRequest = Omit<ShareState, 'version'>;
+
+export type RunEnd = StopReason | 'user' | 'error';
+
+/** What the worker pushes to the page, a few steps at a time. */
+export interface StepBatch {
+  /** Timeline entries recorded since the previous batch, in order: replayed ones and live ones alike. */
+  timeline: TimelineEntry[];
+  /** How many live `change` calls this run has recorded so far; the page's later ones are still on their way. */
+  liveChanges: number;
+  steps: TranscriptToken[];
+  /** Whether the loop is waiting for `resume` or `stepOnce`. */
+  paused: boolean;
+  /** Set on the last batch of a run. */
+  ended: RunEnd | null;
+  error?: string;
+  promptLength: number;
+}
+
+export type BatchListener = (batch: StepBatch) => void;
+export type ProgressListener = (progress: LoadProgress) => void;
+
+export interface WorkerApi {
+  load(options: LoadOptions, onProgress: ProgressListener): Promise<LoadResult>;
+  /**
+   * Starts a run, stopping any current one; its steps go to `onBatch`, which hears nothing of other
+   * runs. With `stepping`, it generates one token and waits, as if `stepOnce` had been called.
+   */
+  start(request: RunRequest, onBatch: BatchListener, stepping: boolean): Promise<void>;
+  /** Applies at the next token of the current run and is recorded in its timeline. */
+  change(change: PolicyChange): void;
+  pause(): void;
+  resume(): void;
+  /** Generates one token and pauses. */
+  stepOnce(): void;
+  stop(): void;
+  /** Tokens per second; 0 means as fast as possible. */
+  setPace(tokensPerSecond: number): void;
+}

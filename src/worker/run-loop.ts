@@ -1,0 +1,157 @@
+import type { Generation, Step } from '../steering/engine';
+import type { PolicyChange } from '../steering/policy';
+import type { TranscriptToken } from '../transcript/types';
+import type { RunEnd, StepBatch } from './api';
+
+/** Longest a finished step waits before it is sent to the page, when steps come faster than this. */
+const BATCH_MS = 30;
+
+/** Lets queued messages (policy changes, pause, stop) in between two tokens even when nothing else awaits a task. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * Drives one `Generation`: paces it, pauses, steps and stops it on request, and sends its steps and
+ * timeline to the page in batches. Policy changes go straight to the generation, which records them at
+ * the next token index; messages are handled in arrival order, so none is lost or reordered.
+ */
+export class RunLoop {
+  private paused = false;
+  /** Tokens still allowed while paused (from `stepOnce`). */
+  private allowance = 0;
+  private stopRequested = false;
+  private ended = false;
+  private liveChanges = 0;
+  private pace: number;
+  private nextDue = 0;
+  private wake: (() => void) | null = null;
+  private pending: TranscriptToken[] = [];
+  private sentTimeline = 0;
+  private lastFlush = 0;
+
+  constructor(
+    private readonly generation: Generation,
+    private readonly describe: (step: Step) => TranscriptToken,
+    private readonly send: (batch: StepBatch) => void,
+    private readonly promptLength: number,
+    pace: number,
+  ) {
+    this.pace = pace;
+  }
+
+  change(change: PolicyChange): void {
+    if (this.ended) return;
+    this.generation.change(change);
+    this.liveChanges++;
+    // While paused no step will carry the entry to the page soon, so send it now.
+    if (this.paused) this.flush();
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.allowance = 0;
+    this.interrupt();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.allowance = 0;
+    this.nextDue = 0;
+    this.interrupt();
+  }
+
+  stepOnce(): void {
+    this.paused = true;
+    this.allowance = 1;
+    this.interrupt();
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    this.interrupt();
+  }
+
+  setPace(tokensPerSecond: number): void {
+    this.pace = Math.max(0, tokensPerSecond);
+    this.nextDue = 0;
+    this.interrupt();
+  }
+
+  /** Runs until the model ends, the user stops, or an error; every step is sent before this resolves. */
+  async run(): Promise<RunEnd> {
+    try {
+      for (;;) {
+        if (this.stopRequested) return this.finish('user');
+        if (this.paused && this.allowance === 0) {
+          this.flush();
+          await this.sleep(Infinity);
+          continue;
+        }
+        if (!this.paused && (await this.waitForPace())) continue;
+        const step = await this.generation.step();
+        if (!step) return this.finish(this.generation.stopped ?? 'user');
+        if (this.allowance > 0) this.allowance--;
+        this.pending.push(this.describe(step));
+        if (performance.now() - this.lastFlush >= BATCH_MS || this.paused || this.pace > 0) this.flush();
+        await yieldToEvents();
+      }
+    } catch (error) {
+      return this.finish('error', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Waits until the next token is due; true when woken early, so the loop re-checks its state first. */
+  private async waitForPace(): Promise<boolean> {
+    if (this.pace <= 0) return false;
+    const now = performance.now();
+    const interval = 1000 / this.pace;
+    // Due times accumulate, so the pace holds on average even though each step takes time itself.
+    this.nextDue = this.nextDue === 0 ? now : Math.max(now - interval, this.nextDue + interval);
+    const wait = this.nextDue - now;
+    if (wait <= 0) return false;
+    this.flush();
+    const woken = await this.sleep(wait);
+    if (woken) this.nextDue = 0;
+    return woken;
+  }
+
+  private sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = Number.isFinite(ms) ? setTimeout(() => done(false), ms) : undefined;
+      const done = (woken: boolean) => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve(woken);
+      };
+      this.wake = () => done(true);
+    });
+  }
+
+  private interrupt(): void {
+    this.wake?.();
+  }
+
+  private flush(ended: RunEnd | null = null, error?: string): void {
+    const timeline = this.generation.timeline.slice(this.sentTimeline);
+    if (this.pending.length === 0 && timeline.length === 0 && ended === null && !this.paused) return;
+    this.sentTimeline = this.generation.timeline.length;
+    const steps = this.pending;
+    this.pending = [];
+    this.lastFlush = performance.now();
+    this.send({ timeline, liveChanges: this.liveChanges, steps, paused: this.paused && ended === null, ended, error, promptLength: this.promptLength });
+  }
+
+  private finish(ended: RunEnd, error?: string): RunEnd {
+    this.ended = true;
+    this.flush(ended, error);
+    return ended;
+  }
+}

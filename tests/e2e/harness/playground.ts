@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { Transcript } from '../../../src/transcript/types';
+
+/** Drives the real playground UI the way a person would: its labelled controls, its buttons, its downloads. */
+export class PlaygroundPage {
+  constructor(readonly page: Page) {}
+
+  static async open(context: BrowserContext, url: string): Promise<PlaygroundPage> {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    await page.goto(url);
+    const playground = new PlaygroundPage(page);
+    await playground.badge.and(page.locator('[data-backend]')).waitFor({ timeout: 120_000 });
+    return playground;
+  }
+
+  get badge() {
+    return this.page.getByTestId('backend-badge');
+  }
+
+  async backend(): Promise<string | null> {
+    return this.badge.getAttribute('data-backend');
+  }
+
+  async setPrompt(prompt: string): Promise<void> {
+    await this.page.getByTestId('prompt').fill(prompt);
+  }
+
+  async setMaxTokens(count: number): Promise<void> {
+    await this.page.getByTestId('max-tokens').fill(String(count));
+    await this.page.getByTestId('max-tokens').dispatchEvent('change');
+  }
+
+  /** Moves a range input the way dragging does: a value, then `input` and `change`. */
+  async setRange(label: string, value: number): Promise<void> {
+    await this.page.getByLabel(label).evaluate((element, v) => {
+      const input = element as HTMLInputElement;
+      input.value = String(v);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    }, value);
+  }
+
+  /** Pace slider positions: 1, 2, 4, 8, 12, 20, 30, 60, 120 tokens/s, then as fast as possible. */
+  async setPaceStep(step: number): Promise<void> {
+    await this.setRange('Pace', step);
+  }
+
+  async tokenCount(): Promise<number> {
+    return this.page.getByTestId('token').count();
+  }
+
+  async waitForTokens(count: number, timeout = 120_000): Promise<void> {
+    await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid=token]').length >= n, count, { timeout, polling: 50 });
+  }
+
+  async generate(): Promise<void> {
+    await this.page.getByTestId('generate').click();
+  }
+
+  /** Waits until the run is over and returns how it ended. */
+  async waitForEnd(timeout = 180_000): Promise<string> {
+    const status = this.page.getByTestId('run-status');
+    await this.page.locator('[data-testid=run-status]:not([data-ended=""])').waitFor({ timeout });
+    return (await status.getAttribute('data-ended')) ?? '';
+  }
+
+  async setMode(tag: string, mode: 'allow' | 'ban' | 'force'): Promise<void> {
+    await this.page.getByRole('radio', { name: `${mode} <${tag}>` }).check();
+  }
+
+  async insertNow(tag: string): Promise<void> {
+    await this.page.getByRole('button', { name: `insert <${tag}> now` }).click();
+  }
+
+  async exportTranscript(): Promise<Transcript> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId('export-json').click()]);
+    return JSON.parse(await readFile(await download.path(), 'utf8')) as Transcript;
+  }
+
+  async exportCsv(): Promise<string> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId('export-csv').click()]);
+    return readFile(await download.path(), 'utf8');
+  }
+
+  /** Clicks "Copy link" and reads what it put on the clipboard. */
+  async copyShareLink(): Promise<string> {
+    await this.page.getByTestId('copy-link').click();
+    await this.page.getByText('Link copied.').waitFor();
+    return this.page.evaluate(() => navigator.clipboard.readText());
+  }
+
+  async chartPoints(): Promise<number> {
+    return Number((await this.page.getByTestId('chart').getAttribute('data-points')) ?? 0);
+  }
+}

@@ -1,0 +1,233 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeShareState } from '../../../src/share/codec';
+import { defaultShareState } from '../../../src/share/defaults';
+import type { ShareState } from '../../../src/share/state';
+import type { PolicyChange } from '../../../src/steering/policy';
+import type { Transcript, TranscriptToken } from '../../../src/transcript/types';
+import { launchChromium, type BackendUnderTest } from './browser';
+import { SITE_DIR } from './build-site';
+import { PlaygroundPage } from './playground';
+import { serveStatic, type StaticSite } from './static-server';
+
+export interface Budget {
+  /** New tokens per run: WebGPU under SwiftShader manages about three a second, so it gets few. */
+  tokens: number;
+  /** Tokens to wait for before a change is made mid-stream. */
+  changeAfter: number;
+  /** Pace slider position for runs that are changed mid-stream (see `PlaygroundPage.setPaceStep`). */
+  paceStep: number;
+  /**
+   * Sampled emotion tags required after each ban, force or boost, so that the check has something to
+   * check; short WebGPU runs may have none.
+   */
+  sentenceStartsAfter: number;
+  /** Where to save a screenshot of the playground after the ban, for the README. */
+  screenshot?: string;
+}
+
+const EMOTIONS = new Set(['<happy>', '<sad>', '<angry>', '<scared>', '<surprised>', '<disgusted>', '<neutral>']);
+
+const entryOf = (transcript: Transcript, matches: (change: PolicyChange) => boolean) => {
+  const entry = transcript.state.timeline.find((e) => matches(e.change));
+  expect(entry, 'the change is in the recorded timeline').toBeDefined();
+  return entry!;
+};
+
+/** A change made mid-stream: after the run began, and before its last token. */
+function expectMidStream(tokenIndex: number, transcript: Transcript) {
+  expect(tokenIndex).toBeGreaterThan(0);
+  expect(tokenIndex).toBeLessThan(transcript.tokens.length);
+}
+
+const sampledEmotionTags = (tokens: TranscriptToken[]) => tokens.filter((t) => EMOTIONS.has(t.text) && !t.inserted);
+
+/**
+ * The end-to-end scenarios of issue 3, run against the built site and the real committed model in
+ * Debian's Chromium, on one backend.
+ */
+export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void {
+  describe(`the playground on ${backend}`, () => {
+    let site: StaticSite;
+    let browser: Browser;
+    let context: BrowserContext;
+    let playground: PlaygroundPage;
+    let banned: { transcript: Transcript; link: string } | null = null;
+    const foreign: string[] = [];
+
+    beforeAll(async () => {
+      site = await serveStatic(SITE_DIR, '/tagplay/');
+      browser = await launchChromium(backend);
+      context = await browser.newContext({ viewport: { width: 1280, height: 1100 }, acceptDownloads: true });
+      const origin = new URL(site.url).origin;
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+      context.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.protocol !== 'blob:' && url.protocol !== 'data:' && url.origin !== origin) foreign.push(request.url());
+      });
+    });
+
+    afterAll(async () => {
+      await context?.close();
+      await browser?.close();
+      await site?.close();
+    });
+
+    it('loads the model on the expected backend, streams text and fills the chart', async () => {
+      playground = await PlaygroundPage.open(context, site.url);
+      expect(await playground.backend()).toBe(backend);
+      await expect(playground.badge.textContent()).resolves.toMatch(backend === 'webgpu' ? /WebGPU adapter found/ : /WASM.*no WebGPU/);
+
+      await playground.setMaxTokens(budget.tokens);
+      await playground.setPaceStep(budget.paceStep);
+      await playground.generate();
+      await playground.waitForTokens(2);
+      // Text is on the page while the model is still writing: it streams.
+      expect(await playground.page.getByTestId('run-status').getAttribute('data-ended')).toBe('');
+      expect(['max-tokens', 'end-of-text']).toContain(await playground.waitForEnd());
+
+      const count = await playground.tokenCount();
+      expect(count).toBeGreaterThan(2);
+      await expect.poll(() => playground.chartPoints()).toBe(count);
+      const stream = (await playground.page.getByTestId('stream').textContent()) ?? '';
+      expect(stream.length).toBeGreaterThan(defaultShareState().prompt.length);
+
+      // The cross-check marks exactly the sentences it counts as disagreeing.
+      const agreement = (await playground.page.getByTestId('agreement').textContent()) ?? '';
+      const counts = /\((\d+) of (\d+) sentences\)/.exec(agreement);
+      const marks = await playground.page.getByTestId('disagreement').count();
+      if (counts) expect(marks).toBe(Number(counts[2]) - Number(counts[1]));
+      else expect(agreement).toMatch(/No finished sentence yet/);
+    });
+
+    it('bans <angry> mid-stream: none is sampled after the recorded index, and its pre-ban probability is still recorded', async () => {
+      await playground.setPrompt('<story><angry>Tom was very angry.');
+      await playground.setRange('Temptation threshold', 0.01);
+      await playground.generate();
+      await playground.waitForTokens(budget.changeAfter);
+      await playground.setMode('angry', 'ban');
+      await playground.waitForEnd();
+
+      const transcript = await playground.exportTranscript();
+      const ban = entryOf(transcript, (c) => c.kind === 'mode' && c.tag === 'angry' && c.mode === 'ban');
+      expectMidStream(ban.tokenIndex, transcript);
+      const angry = transcript.tags.indexOf('angry');
+      const after = transcript.tokens.filter((t) => t.index >= ban.tokenIndex);
+      expect(after.length).toBeGreaterThan(0);
+      expect(sampledEmotionTags(after).length).toBeGreaterThanOrEqual(budget.sentenceStartsAfter);
+      expect(after.filter((t) => t.text === '<angry>')).toEqual([]);
+      for (const token of after) {
+        expect(token.tagProbs[angry]).toBeGreaterThan(0);
+        expect(token.policyVersion).toBeGreaterThan(transcript.state.timeline.indexOf(ban));
+      }
+
+      // The temptation counter and marks agree with the recorded pre-ban probabilities.
+      const tempted = after.filter((t) => t.tagProbs[angry] > 0.01).length;
+      const summary = (await playground.page.getByTestId('temptation').textContent()) ?? '';
+      expect(summary).toMatch(tempted > 0 ? new RegExp(`Tempted ${tempted}×`) : /No banned tag passed/);
+      await expect.poll(() => playground.page.locator('[data-testid=token].tempted').count()).toBe(tempted);
+
+      const csv = await playground.exportCsv();
+      expect(csv.split('\r\n')[0]).toBe(['index', 'token_id', 'text', 'inserted', 'policy_version', ...transcript.tags.map((t) => `p_${t}`)].join(','));
+      expect(csv.trimEnd().split('\r\n')).toHaveLength(transcript.tokens.length + 1);
+
+      if (budget.screenshot) {
+        await playground.page.getByTestId('token').nth(Math.min(ban.tokenIndex + 1, transcript.tokens.length - 1)).hover();
+        await playground.page.getByTestId('token-popover').waitFor();
+        await mkdir(dirname(budget.screenshot), { recursive: true });
+        await playground.page.screenshot({ path: budget.screenshot, fullPage: true });
+        await playground.page.mouse.move(0, 0);
+      }
+      banned = { transcript, link: await playground.copyShareLink() };
+    });
+
+    it('replays a copied share link exactly in a new page, controls included', async () => {
+      expect(banned, 'the ban scenario ran first').not.toBeNull();
+      const { transcript, link } = banned!;
+      expect(link.startsWith(`${site.url}#s=`)).toBe(true);
+      const replay = await PlaygroundPage.open(context, link);
+      try {
+        expect(await replay.waitForEnd()).toBe(transcript.stopped);
+        const replayed = await replay.exportTranscript();
+        expect(replayed.tokens.map((t) => t.token)).toEqual(transcript.tokens.map((t) => t.token));
+        expect(replayed.state.timeline).toEqual(transcript.state.timeline);
+        expect(await replay.page.getByTestId('prompt').inputValue()).toBe(transcript.state.prompt);
+        expect(await replay.page.getByTestId('seed').inputValue()).toBe(String(transcript.state.seed));
+        expect(await replay.page.getByTestId('tag-row-angry').getAttribute('data-mode')).toBe('ban');
+      } finally {
+        await replay.page.close();
+      }
+    });
+
+    it('forces <angry> mid-stream, and inserts it as the very next token', async () => {
+      await playground.page.getByTestId('reset-tags').click();
+      await playground.setPrompt('<story><happy>Once upon a time');
+      await playground.generate();
+      await playground.waitForTokens(budget.changeAfter);
+      await playground.setMode('angry', 'force');
+      await playground.insertNow('angry');
+      await playground.waitForEnd();
+
+      const transcript = await playground.exportTranscript();
+      const force = entryOf(transcript, (c) => c.kind === 'mode' && c.tag === 'angry' && c.mode === 'force');
+      const insert = entryOf(transcript, (c) => c.kind === 'insert' && c.tag === 'angry');
+      expectMidStream(force.tokenIndex, transcript);
+      expect(insert.tokenIndex).toBeGreaterThanOrEqual(force.tokenIndex);
+      const inserted = transcript.tokens[insert.tokenIndex];
+      expect(inserted.text).toBe('<angry>');
+      expect(inserted.inserted).toBe(true);
+      const forced = sampledEmotionTags(transcript.tokens.filter((t) => t.index >= force.tokenIndex));
+      expect(forced.length).toBeGreaterThanOrEqual(budget.sentenceStartsAfter);
+      for (const token of forced) expect(token.text).toBe('<angry>');
+    });
+
+    it('boosts <angry> mid-stream, and the model then picks it at sentence starts', async () => {
+      await playground.page.getByTestId('reset-tags').click();
+      await playground.generate();
+      await playground.waitForTokens(budget.changeAfter);
+      await playground.setRange('boost <angry>', 10);
+      await playground.waitForEnd();
+
+      const transcript = await playground.exportTranscript();
+      const boost = entryOf(transcript, (c) => c.kind === 'boost' && c.tag === 'angry');
+      expect(boost.change).toEqual({ kind: 'boost', tag: 'angry', boost: 10 });
+      expectMidStream(boost.tokenIndex, transcript);
+      const tags = sampledEmotionTags(transcript.tokens.filter((t) => t.index >= boost.tokenIndex));
+      expect(tags.length).toBeGreaterThanOrEqual(budget.sentenceStartsAfter);
+      const angry = tags.filter((t) => t.text === '<angry>').length;
+      expect(angry).toBeGreaterThanOrEqual(Math.ceil(tags.length * 0.8));
+      expect(await playground.page.getByTestId('tag-row-angry').getAttribute('data-boost')).toBe('10');
+    });
+
+    it('opens a malformed link with a clear message and the default settings', async () => {
+      const broken = await PlaygroundPage.open(context, `${site.url}#s=this-is-not-a-link`);
+      try {
+        const notice = broken.page.getByTestId('link-notice');
+        await expect(notice.textContent()).resolves.toMatch(/damaged|could not/);
+        await expect(notice.textContent()).resolves.toMatch(/default settings/);
+        const defaults = defaultShareState();
+        expect(await broken.page.getByTestId('prompt').inputValue()).toBe(defaults.prompt);
+        expect(await broken.page.getByTestId('seed').inputValue()).toBe(String(defaults.seed));
+        expect(await broken.page.getByTestId('run-status').textContent()).toBe('Not started');
+        expect(await broken.page.getByTestId('generate').isEnabled()).toBe(true);
+
+        // Links pasted into the open page are read too: one from a future version, one naming an unknown tag.
+        const future = { ...defaults, version: 99 } as unknown as ShareState;
+        await broken.page.evaluate((hash) => (location.hash = hash), `#s=${encodeShareState(future)}`);
+        await expect.poll(() => notice.textContent()).toMatch(/version 99/);
+        const unknownTag = { ...defaults, initialPolicy: { furious: { mode: 'ban', boost: 0 } } } as ShareState;
+        await broken.page.evaluate((hash) => (location.hash = hash), `#s=${encodeShareState(unknownTag)}`);
+        await expect.poll(() => notice.textContent()).toMatch(/<furious>/);
+        expect(await broken.page.getByTestId('prompt').inputValue()).toBe(defaults.prompt);
+      } finally {
+        await broken.page.close();
+      }
+    });
+
+    it('fetched nothing from another origin', () => {
+      expect(foreign).toEqual([]);
+    });
+  });
+}
