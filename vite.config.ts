@@ -29,6 +29,8 @@ export default defineConfig({
     // 27 MB binary; the extern-wasm build loads the pair copied above through `wasmPaths` instead.
     conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
   },
+  // Found up front, so the dev server does not reload the page when the worker first imports them.
+  optimizeDeps: { include: ['@huggingface/transformers', 'comlink', 'uplot', 'lz-string', 'obscenity'] },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
 });

@@ -135,7 +135,11 @@ export class Playground {
     this.phase = 'loading';
     this.failure = null;
     this.progress = null;
-    const worker = startModelWorker();
+    const worker = startModelWorker((message) => {
+      if (this.worker !== worker) return;
+      this.phase = 'failed';
+      this.failure = message;
+    });
     this.worker = worker;
     this.loadTaggerOnce();
     try {

@@ -6,8 +6,10 @@ export interface ModelWorker {
   terminate(): void;
 }
 
-export function startModelWorker(): ModelWorker {
+/** Starts the worker; `onCrash` hears of a worker that failed to load or died, which no pending call would report. */
+export function startModelWorker(onCrash: (message: string) => void): ModelWorker {
   const worker = new Worker(new URL('../worker/model.worker.ts', import.meta.url), { type: 'module', name: 'tagplay-model' });
+  worker.addEventListener('error', (event) => onCrash(event.message || 'The model worker could not be started.'));
   return { api: Comlink.wrap<WorkerApi>(worker), terminate: () => worker.terminate() };
 }
 

@@ -55,6 +55,22 @@ export class PlaygroundPage {
     await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid=token]').length >= n, count, { timeout, polling: 50 });
   }
 
+  /**
+   * Starts a new run one token at a time and stops it, paused, after `count` tokens: a change made then
+   * lands at a known token index, so the run is the same every time.
+   */
+  async stepTo(count: number): Promise<void> {
+    const status = this.page.getByTestId('run-status');
+    for (let n = 1; n <= count; n++) {
+      await this.page.getByTestId('step').click();
+      await status.getByText(`Paused, ${n} token${n === 1 ? '' : 's'}`, { exact: true }).waitFor();
+    }
+  }
+
+  async resume(): Promise<void> {
+    await this.page.getByTestId('resume').click();
+  }
+
   async generate(): Promise<void> {
     await this.page.getByTestId('generate').click();
   }

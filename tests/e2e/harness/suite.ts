@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeShareState } from '../../../src/share/codec';
 import { defaultShareState } from '../../../src/share/defaults';
 import type { ShareState } from '../../../src/share/state';
-import type { PolicyChange } from '../../../src/steering/policy';
+import { applyChange, ruleOf, type PolicyChange } from '../../../src/steering/policy';
 import type { Transcript, TranscriptToken } from '../../../src/transcript/types';
 import { launchChromium, type BackendUnderTest } from './browser';
 import { SITE_DIR } from './build-site';
@@ -15,7 +15,7 @@ import { serveStatic, type StaticSite } from './static-server';
 export interface Budget {
   /** New tokens per run: WebGPU under SwiftShader manages about three a second, so it gets few. */
   tokens: number;
-  /** Tokens to wait for before a change is made mid-stream. */
+  /** Tokens generated before a change is made mid-stream. */
   changeAfter: number;
   /** Pace slider position for runs that are changed mid-stream (see `PlaygroundPage.setPaceStep`). */
   paceStep: number;
@@ -43,6 +43,14 @@ function expectMidStream(tokenIndex: number, transcript: Transcript) {
 }
 
 const sampledEmotionTags = (tokens: TranscriptToken[]) => tokens.filter((t) => EMOTIONS.has(t.text) && !t.inserted);
+
+/** No token was sampled as `<tag>` while the policy in force for it (by its policy version) banned the tag. */
+function expectBanHeld(transcript: Transcript, tag: string) {
+  for (const token of transcript.tokens) {
+    const policy = transcript.state.timeline.slice(0, token.policyVersion).reduce((p, e) => applyChange(p, e.change), transcript.state.initialPolicy);
+    if (ruleOf(policy, tag).mode === 'ban' && !token.inserted) expect(token.text, `token ${token.index}`).not.toBe(`<${tag}>`);
+  }
+}
 
 /**
  * The end-to-end scenarios of issue 3, run against the built site and the real committed model in
@@ -105,19 +113,21 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
     it('bans <angry> mid-stream: none is sampled after the recorded index, and its pre-ban probability is still recorded', async () => {
       await playground.setPrompt('<story><angry>Tom was very angry.');
       await playground.setRange('Temptation threshold', 0.01);
-      await playground.generate();
-      await playground.waitForTokens(budget.changeAfter);
+      await playground.stepTo(budget.changeAfter);
       await playground.setMode('angry', 'ban');
+      await playground.resume();
       await playground.waitForEnd();
 
       const transcript = await playground.exportTranscript();
       const ban = entryOf(transcript, (c) => c.kind === 'mode' && c.tag === 'angry' && c.mode === 'ban');
       expectMidStream(ban.tokenIndex, transcript);
+      expect(ban.tokenIndex).toBe(budget.changeAfter);
       const angry = transcript.tags.indexOf('angry');
       const after = transcript.tokens.filter((t) => t.index >= ban.tokenIndex);
       expect(after.length).toBeGreaterThan(0);
       expect(sampledEmotionTags(after).length).toBeGreaterThanOrEqual(budget.sentenceStartsAfter);
       expect(after.filter((t) => t.text === '<angry>')).toEqual([]);
+      expectBanHeld(transcript, 'angry');
       for (const token of after) {
         expect(token.tagProbs[angry]).toBeGreaterThan(0);
         expect(token.policyVersion).toBeGreaterThan(transcript.state.timeline.indexOf(ban));
@@ -164,16 +174,17 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
     it('forces <angry> mid-stream, and inserts it as the very next token', async () => {
       await playground.page.getByTestId('reset-tags').click();
       await playground.setPrompt('<story><happy>Once upon a time');
-      await playground.generate();
-      await playground.waitForTokens(budget.changeAfter);
+      await playground.stepTo(budget.changeAfter);
       await playground.setMode('angry', 'force');
       await playground.insertNow('angry');
+      await playground.resume();
       await playground.waitForEnd();
 
       const transcript = await playground.exportTranscript();
       const force = entryOf(transcript, (c) => c.kind === 'mode' && c.tag === 'angry' && c.mode === 'force');
       const insert = entryOf(transcript, (c) => c.kind === 'insert' && c.tag === 'angry');
       expectMidStream(force.tokenIndex, transcript);
+      expect(force.tokenIndex).toBe(budget.changeAfter);
       expect(insert.tokenIndex).toBeGreaterThanOrEqual(force.tokenIndex);
       const inserted = transcript.tokens[insert.tokenIndex];
       expect(inserted.text).toBe('<angry>');
@@ -185,20 +196,80 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
 
     it('boosts <angry> mid-stream, and the model then picks it at sentence starts', async () => {
       await playground.page.getByTestId('reset-tags').click();
-      await playground.generate();
-      await playground.waitForTokens(budget.changeAfter);
+      await playground.stepTo(budget.changeAfter);
       await playground.setRange('boost <angry>', 10);
+      await playground.resume();
       await playground.waitForEnd();
 
       const transcript = await playground.exportTranscript();
       const boost = entryOf(transcript, (c) => c.kind === 'boost' && c.tag === 'angry');
       expect(boost.change).toEqual({ kind: 'boost', tag: 'angry', boost: 10 });
       expectMidStream(boost.tokenIndex, transcript);
+      expect(boost.tokenIndex).toBe(budget.changeAfter);
       const tags = sampledEmotionTags(transcript.tokens.filter((t) => t.index >= boost.tokenIndex));
       expect(tags.length).toBeGreaterThanOrEqual(budget.sentenceStartsAfter);
       const angry = tags.filter((t) => t.text === '<angry>').length;
       expect(angry).toBeGreaterThanOrEqual(Math.ceil(tags.length * 0.8));
       expect(await playground.page.getByTestId('tag-row-angry').getAttribute('data-boost')).toBe('10');
+    });
+
+    it('keeps every one of many quick toggles, in order, applied from the next token', async () => {
+      await playground.page.getByTestId('reset-tags').click();
+      // A slow pace keeps the run going while the keys are pressed.
+      await playground.setPaceStep(3);
+      await playground.generate();
+      await playground.waitForTokens(budget.changeAfter);
+      // Key 3 toggles the ban on the third tag, <angry>: 25 presses as fast as the keyboard goes.
+      const presses = 25;
+      for (let i = 0; i < presses; i++) await playground.page.keyboard.press('Digit3');
+      await playground.waitForTokens((await playground.tokenCount()) + 2);
+      await playground.page.getByTestId('stop').click();
+      expect(await playground.waitForEnd()).toBe('user');
+
+      const transcript = await playground.exportTranscript();
+      const toggles = transcript.state.timeline.filter((e) => e.change.kind === 'mode' && e.change.tag === 'angry');
+      expect(toggles.map((e) => (e.change.kind === 'mode' ? e.change.mode : null))).toEqual(
+        Array.from({ length: presses }, (_, i) => (i % 2 === 0 ? 'ban' : 'allow')),
+      );
+      toggles.forEach((e, i) => i > 0 && expect(e.tokenIndex).toBeGreaterThanOrEqual(toggles[i - 1].tokenIndex));
+      expectMidStream(toggles[0].tokenIndex, transcript);
+      expectBanHeld(transcript, 'angry');
+      expect(await playground.page.getByTestId('tag-row-angry').getAttribute('data-mode')).toBe('ban');
+    });
+
+    it('pauses, steps one token, resumes, stops, and regenerates from a chosen token', async () => {
+      await playground.page.getByTestId('reset-tags').click();
+      await playground.setPaceStep(3);
+      await playground.generate();
+      await playground.waitForTokens(3);
+      await playground.page.getByTestId('pause').click();
+      await playground.page.getByTestId('resume').waitFor();
+      const paused = await playground.tokenCount();
+      await playground.page.waitForTimeout(800);
+      expect(await playground.tokenCount()).toBe(paused);
+
+      await playground.page.getByTestId('step').click();
+      await playground.waitForTokens(paused + 1);
+      await playground.page.waitForTimeout(800);
+      expect(await playground.tokenCount()).toBe(paused + 1);
+      expect(await playground.page.getByTestId('run-status').textContent()).toMatch(/^Paused/);
+
+      await playground.page.getByTestId('resume').click();
+      await playground.waitForTokens(paused + 3);
+      await playground.page.getByTestId('stop').click();
+      expect(await playground.waitForEnd()).toBe('user');
+
+      const transcript = await playground.exportTranscript();
+      const from = 2;
+      await playground.page.getByTestId('token').nth(from).hover();
+      await playground.page.getByTestId('token-popover').getByRole('button', { name: 'Regenerate from here' }).click();
+      const expected = transcript.state.prompt + transcript.tokens.slice(0, from).map((t) => t.text).join('');
+      expect(await playground.page.getByTestId('prompt').inputValue()).toBe(expected);
+      await playground.waitForTokens(1);
+      await playground.page.getByTestId('stop').click();
+      await playground.waitForEnd();
+      expect((await playground.exportTranscript()).state.prompt).toBe(expected);
+      await playground.setPaceStep(budget.paceStep);
     });
 
     it('opens a malformed link with a clear message and the default settings', async () => {
