@@ -1,0 +1,136 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { SHARE_VERSION, type ShareState } from '../../src/share/state';
+import { shareHash } from '../../src/ui/share-link';
+import { POLICY, PROMPT, SAMPLING, SEED, timelineFor } from '../core/bench-settings';
+import type { FrameStats } from '../web/frame-monitor';
+import { mergeFrameStats } from '../web/frame-monitor';
+import { FRAME_MONITOR_FILE } from './build';
+import { guardOrigin } from './origin-guard';
+import type { Sent, StaticServer } from './static-server';
+
+export interface BytesByKind {
+  model: number;
+  runtime: number;
+  page: number;
+  total: number;
+}
+
+export interface LoadMeasure {
+  /** From navigation start to the backend badge saying the model is ready, measured in the page. */
+  readyMs: number;
+  bytes: BytesByKind;
+  /** Per path: requests, full responses (the rest were 304s) and body bytes. */
+  files: Record<string, Sent>;
+}
+
+export interface StreamMeasure {
+  /** Runs needed to reach the token count (a run may end early at end-of-text). */
+  runs: number;
+  tokens: number;
+  /** From setting the run going to its end showing on the page, first token and rendering included. */
+  wallMs: number;
+  tokensPerSecond: number;
+  frames: FrameStats;
+}
+
+export interface AppMeasure {
+  backend: string | null;
+  cold: LoadMeasure;
+  warm: LoadMeasure;
+  streaming: StreamMeasure;
+}
+
+function bytesByKind(sent: Map<string, Sent>): BytesByKind {
+  const bytes = { model: 0, runtime: 0, page: 0, total: 0 };
+  for (const [path, { bytes: n }] of sent) {
+    if (path.includes('/models/')) bytes.model += n;
+    else if (path.includes('/ort/')) bytes.runtime += n;
+    else bytes.page += n;
+    bytes.total += n;
+  }
+  return bytes;
+}
+
+/** Opens the playground and waits for the badge that says the model is ready, timed from the page's own navigation start. */
+async function openReady(context: BrowserContext, url: string, server: StaticServer): Promise<{ page: Page; load: LoadMeasure }> {
+  server.resetSent();
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`app page error: ${error.message}`));
+  await page.goto(url);
+  const ready = await page.waitForFunction(
+    () => (document.querySelector('[data-testid=backend-badge][data-backend]') ? performance.now() : 0),
+    undefined,
+    { polling: 'raf', timeout: 300_000 },
+  );
+  const sent = server.sent();
+  return { page, load: { readyMs: (await ready.jsonValue()) as number, bytes: bytesByKind(sent), files: Object.fromEntries(sent) } };
+}
+
+const statusText = (page: Page) => page.getByTestId('run-status').textContent().then((t) => t ?? '');
+
+/**
+ * Runs the bench's settings at full speed in the playground by opening them as a share link (which the
+ * page replays at once), while the injected frame monitor watches the main thread.
+ */
+async function stream(page: Page, newTokens: number): Promise<StreamMeasure> {
+  const windows: FrameStats[] = [];
+  let tokens = 0;
+  let runs = 0;
+  let wallMs = 0;
+  while (tokens < newTokens) {
+    const left = newTokens - tokens;
+    const state: ShareState = {
+      version: SHARE_VERSION,
+      prompt: PROMPT,
+      seed: SEED + runs,
+      sampling: SAMPLING,
+      maxNewTokens: left,
+      initialPolicy: POLICY,
+      timeline: timelineFor(left),
+      pace: 0,
+    };
+    const before = await statusText(page);
+    const started = await page.evaluate((hash) => {
+      window.tagplayFrames.start();
+      location.hash = hash;
+      return performance.now();
+    }, shareHash(state));
+    // The status goes to "Generating…" and then to "Finished…, N tokens"; a very short run may skip past the first.
+    const ended = await page.waitForFunction(
+      (previous) => {
+        const status = document.querySelector('[data-testid=run-status]');
+        const done = status?.getAttribute('data-ended') !== '' && status?.textContent !== previous;
+        return done ? performance.now() : 0;
+      },
+      before,
+      { polling: 'raf', timeout: 600_000 },
+    );
+    wallMs += ((await ended.jsonValue()) as number) - started;
+    windows.push(await page.evaluate(() => window.tagplayFrames.stop()));
+    const ran = Number(/(\d+) tokens/.exec(await statusText(page))?.[1] ?? 0);
+    if (ran === 0) throw new Error(`the playground run produced no tokens: ${await statusText(page)}`);
+    tokens += ran;
+    runs++;
+  }
+  return { runs, tokens, wallMs, tokensPerSecond: (tokens * 1000) / wallMs, frames: mergeFrameStats(windows) };
+}
+
+/**
+ * Cold load on the fresh profile, then a warm load in a new tab of the same profile (HTTP cache
+ * filled), then streaming on that warm page.
+ */
+export async function measureApp(context: BrowserContext, server: StaticServer, siteUrl: string, newTokens: number): Promise<AppMeasure> {
+  const foreign = guardOrigin(context, siteUrl);
+  await context.addInitScript({ path: FRAME_MONITOR_FILE });
+  const cold = await openReady(context, siteUrl, server);
+  await cold.page.close();
+  const warm = await openReady(context, siteUrl, server);
+  try {
+    const backend = await warm.page.getByTestId('backend-badge').getAttribute('data-backend');
+    const streaming = await stream(warm.page, newTokens);
+    foreign.check();
+    return { backend, cold: cold.load, warm: warm.load, streaming };
+  } finally {
+    await warm.page.close();
+  }
+}

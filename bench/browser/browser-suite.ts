@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import type { Backend } from '../../src/worker/api';
+import type { PageSuiteResult } from '../web/page-api';
+import { measureApp, type AppMeasure } from './app-page';
+import { PAGE_DIR, SITE_DIR } from './build';
+import { launchProfile } from './chromium';
+import { runPageSuite } from './page-suite';
+import { serveStatic } from './static-server';
+
+const REPO = resolve(import.meta.dirname, '../..');
+
+export interface BrowserBackendResult {
+  backend: Backend;
+  /** "WASM", or "WebGPU (SwiftShader, CPU)" when the adapter is Chromium's software one. */
+  label: string;
+  newTokens: number;
+  repeats: number;
+  suite: PageSuiteResult;
+  app: AppMeasure;
+}
+
+export interface BrowserResult {
+  chromium: string;
+  backends: BrowserBackendResult[];
+}
+
+export interface BrowserPlan {
+  backend: Backend;
+  newTokens: number;
+  repeats: number;
+  warmupTokens: number;
+  hookPasses: number;
+}
+
+function labelOf(backend: Backend, adapter: string | null): string {
+  if (backend === 'wasm') return 'WASM';
+  if (adapter && /swiftshader/i.test(adapter)) return 'WebGPU (SwiftShader, CPU)';
+  return `WebGPU (${adapter ?? 'unknown adapter'})`;
+}
+
+/**
+ * One Chromium at a time, one fresh profile per backend: the playground's cold and warm loads and its
+ * streaming first, then the bench page's suite.
+ */
+export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResult> {
+  const server = await serveStatic([
+    { prefix: '/tagplay/', dir: SITE_DIR },
+    { prefix: '/bench/', dir: PAGE_DIR },
+    { prefix: '/bench/models/tagplay-3m/', dir: resolve(REPO, 'models/tagplay-3m') },
+    { prefix: '/bench/ort/', dir: resolve(REPO, 'node_modules/onnxruntime-web/dist') },
+  ]);
+  const backends: BrowserBackendResult[] = [];
+  let chromium = '';
+  try {
+    for (const plan of plans) {
+      const profile = await launchProfile(plan.backend);
+      try {
+        const { backend, ...options } = plan;
+        const app = await measureApp(profile.context, server, `${server.url}tagplay/`, plan.newTokens);
+        const suite = await runPageSuite(profile.context, `${server.url}bench/`, { backend, ...options });
+        // The page's user agent is frozen at "156.0.0.0"; the browser object knows the full version.
+        chromium = profile.context.browser()?.version() ?? suite.userAgent;
+        backends.push({ backend, label: labelOf(backend, suite.adapter), newTokens: plan.newTokens, repeats: plan.repeats, suite, app });
+      } finally {
+        await profile.close();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  return { chromium, backends };
+}

@@ -1,0 +1,24 @@
+import { Generation, type LanguageModel } from '../../src/steering/engine';
+import type { TagGroup } from '../../src/steering/tags';
+import { POLICY, SAMPLING, SEED, timelineFor } from './bench-settings';
+import { EndlessModel } from './endless-model';
+import { TokenClock, type TimedRun } from './timing';
+
+/** A generation as the app runs it: hook with a live policy, seeded sampling, no end-of-text. */
+export const benchGeneration = (lm: LanguageModel, groups: TagGroup[], promptIds: number[], newTokens: number): Generation =>
+  new Generation(new EndlessModel(lm), groups, {
+    promptIds,
+    seed: SEED,
+    sampling: SAMPLING,
+    maxNewTokens: newTokens,
+    initialPolicy: POLICY,
+    timeline: timelineFor(newTokens),
+  });
+
+/** Path (c): tagplay's `Generation.step()` loop (KV cache through transformers.js, hook, sampler, tag probabilities). */
+export async function tagplayDecode(lm: LanguageModel, groups: TagGroup[], promptIds: number[], newTokens: number): Promise<TimedRun> {
+  const generation = benchGeneration(lm, groups, promptIds, newTokens);
+  const clock = new TokenClock();
+  while (await generation.step()) clock.tick();
+  return clock.run();
+}

@@ -1,0 +1,102 @@
+import type { HookCost } from '../core/hook-cost';
+import type { PathId, PathResult, Ratios } from '../core/suite';
+import type { FrameStats } from '../web/frame-monitor';
+import type { BenchResults } from './results';
+
+const PATHS: PathId[] = ['raw', 'generate', 'tagplay', 'messaging'];
+const fixed = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+const table = (head: string[], rows: (string | number)[][]) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+const pathOf = (paths: PathResult[], id: PathId) => paths.find((p) => p.id === id);
+/** "256" or "256 (2 runs)" when a path restarted after end-of-text. */
+function tokensOf(paths: PathResult[]): string {
+  const counts = new Set(paths.flatMap((p) => p.repeats.map((r) => (r.runs > 1 ? `${r.tokens} in ${r.runs} runs` : `${r.tokens}`))));
+  return [...counts].join(', ');
+}
+const ratio = (value: number, goal: number) => `${fixed(value, 2)} (goal ≥ ${goal}: ${value >= goal ? 'met' : 'missed'})`;
+
+function throughputRows(results: BenchResults): (string | number)[][] {
+  const { goals } = results;
+  const line = (where: string, newTokens: number, repeats: number, paths: PathResult[], ratios: Ratios, withGoal: boolean) => [
+    where,
+    `${newTokens} × ${repeats} (${tokensOf(paths)})`,
+    ...PATHS.map((id) => fixed(pathOf(paths, id)?.tokensPerSecond ?? Number.NaN, 1)),
+    withGoal ? ratio(ratios.tagplayVsRaw, goals.tagplayVsRaw) : fixed(ratios.tagplayVsRaw, 2),
+    withGoal ? ratio(ratios.messagingVsRaw, goals.messagingVsRaw) : fixed(ratios.messagingVsRaw, 2),
+  ];
+  return [
+    line(`Node, ${results.node.backend}`, results.node.newTokens, results.settings.repeats, results.node.paths, results.node.ratios, false),
+    ...results.browser.backends.map((b) => line(`Chromium, ${b.label}`, b.newTokens, b.repeats, b.suite.paths, b.suite.ratios, b.backend === 'wasm')),
+  ];
+}
+
+function firstTokenRows(results: BenchResults): (string | number)[][] {
+  const line = (where: string, paths: PathResult[]) => [where, ...PATHS.map((id) => fixed(pathOf(paths, id)?.firstTokenMs ?? Number.NaN, 1))];
+  return [line(`Node, ${results.node.backend}`, results.node.paths), ...results.browser.backends.map((b) => line(`Chromium, ${b.label}`, b.suite.paths))];
+}
+
+function hookRow(where: string, hook: HookCost): (string | number)[] {
+  return [where, hook.tokens, fixed(hook.samplerUs, 1), fixed(hook.hookAndSamplerUs, 1), fixed(hook.hookUs, 1), fixed(hook.engineStepUs, 1)];
+}
+
+const frameCells = (f: FrameStats) => [
+  f.frames,
+  fixed(f.longestFrameMs, 1),
+  f.framesOver50Ms,
+  f.longAnimationFrames === null ? 'n/a' : `${f.longAnimationFrames} (longest ${fixed(f.longestAnimationFrameMs ?? 0, 0)} ms)`,
+];
+
+/** The printed report: one markdown document, also saved next to results.json for the README. */
+export function renderMarkdown(results: BenchResults): string {
+  const { machine, model, settings, node, browser } = results;
+  const policy = Object.entries(settings.policy).map(([tag, rule]) => (rule.mode === 'ban' ? `ban <${tag}>` : `boost <${tag}> ${rule.boost > 0 ? '+' : ''}${rule.boost}`));
+  const changes = settings.timeline.map((e) => (e.change.kind === 'boost' ? `boost <${e.change.tag}> +${e.change.boost} from token ${e.tokenIndex}` : e.change.kind));
+  const wasm = browser.backends.find((b) => b.backend === 'wasm');
+  return [
+    `## tagplay benchmark (${results.date})`,
+    '',
+    `Command: \`${results.command}\`. Machine: ${machine.cores} × ${machine.cpuModel}, ${machine.os}, ${machine.memoryGiB} GiB; Node ${machine.node}; Chromium ${machine.chromium} (headless, one page at a time, onnxruntime-web with 1 thread); load average ${fixed(machine.loadAverage.start, 2)} at start, ${fixed(machine.loadAverage.end, 2)} at end.`,
+    `Model: ${model.name} (${model.parameters === null ? '?' : (model.parameters / 1e6).toFixed(2)} M parameters, ${model.layers} layers, vocabulary ${model.vocab}). Prompt \`${settings.prompt}\` (${settings.promptTokens} tokens), seed ${settings.seed}; (a) and (b) are greedy, (c) and (d) sample (temperature ${settings.sampling.temperature}, top-k ${settings.sampling.topK}, top-p ${settings.sampling.topP}) under the policy ${[...policy, ...changes].join(', ')}; end-of-text is never sampled except in (d), which starts the next seed after an early one.`,
+    '',
+    '### Decode throughput, tokens/s (median over the repeats, after warm-up runs; first token excluded)',
+    '',
+    table(['Where', 'New tokens × repeats (generated per run)', '(a) raw ORT loop', '(b) generate()', '(c) tagplay + hook', '(d) (c) + records + messaging', '(c)/(a)', '(d)/(a)'], throughputRows(results)),
+    '',
+    '### Time to first token with a warm model, ms (prompt prefill included)',
+    '',
+    table(['Where', '(a)', '(b)', '(c)', '(d) to the page'], firstTokenRows(results)),
+    '',
+    '### Loading the playground (Chromium, fresh profile, then again with the HTTP cache warm)',
+    '',
+    table(
+      ['Backend', 'Cold: ready after', 'Cold: bytes (model + runtime + page)', 'Warm: ready after', 'Warm: bytes'],
+      browser.backends.map((b) => [
+        b.label,
+        `${fixed(b.app.cold.readyMs)} ms`,
+        `${mib(b.app.cold.bytes.total)} (${mib(b.app.cold.bytes.model)} + ${mib(b.app.cold.bytes.runtime)} + ${mib(b.app.cold.bytes.page)})`,
+        `${fixed(b.app.warm.readyMs)} ms`,
+        mib(b.app.warm.bytes.total),
+      ]),
+    ),
+    '',
+    '### Hook cost per token, µs (same recorded logits, hook on vs off)',
+    '',
+    table(
+      ['Where', 'Tokens', 'Sampler only', 'Hook + sampler', 'Hook', 'Engine step (hook + sampler + top-5)'],
+      [hookRow(`Node ${machine.node}`, node.hook), ...(wasm?.suite.hook ? [hookRow(`Chromium ${machine.chromium} (worker)`, wasm.suite.hook)] : [])],
+    ),
+    '',
+    '### Main thread while streaming at full speed',
+    '',
+    table(
+      ['Backend', 'Page', 'Tokens', 'Tokens/s (end to end)', 'Frames', 'Longest frame, ms', 'Frames over 50 ms', 'Long animation frames'],
+      browser.backends.flatMap((b) => [
+        [b.label, 'playground (rendering)', `${b.app.streaming.tokens} in ${b.app.streaming.runs} run${b.app.streaming.runs > 1 ? 's' : ''}`, fixed(b.app.streaming.tokensPerSecond, 1), ...frameCells(b.app.streaming.frames)],
+        [b.label, 'bench page, (d) runs (messages only)', `${b.newTokens} × ${b.repeats}`, '–', ...frameCells(b.suite.frames)],
+      ]),
+    ),
+    '',
+  ].join('\n');
+}

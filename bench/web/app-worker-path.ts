@@ -1,0 +1,55 @@
+import type { Backend, LoadResult, RunEnd, RunRequest, StepBatch } from '../../src/worker/api';
+import { remoteCallback, startModelWorker, type ModelWorker } from '../../src/ui/worker-client';
+import { POLICY, PROMPT, SAMPLING, SEED, timelineFor } from '../core/bench-settings';
+import { TokenClock, type TimedRun } from '../core/timing';
+
+/**
+ * Path (d) in the browser: the app's own model worker, driven through its comlink API exactly as the
+ * playground drives it, timed on the page as its batches arrive. The worker's loop stops at
+ * end-of-text, which no policy can ban, so a run that ends early is followed by another with the next
+ * seed until the token count is reached; each restart is reported as its own run.
+ */
+export class AppWorkerPath {
+  private constructor(private readonly worker: ModelWorker, readonly loaded: LoadResult) {}
+
+  static async start(device: Backend, basePath: string): Promise<AppWorkerPath> {
+    let crashed: (message: string) => void = () => {};
+    const crash = new Promise<never>((_, reject) => (crashed = (message) => reject(new Error(message))));
+    const worker = startModelWorker((message) => crashed(message));
+    const loaded = await Promise.race([worker.api.load({ device, basePath }, remoteCallback(() => {})), crash]);
+    if (loaded.backend !== device) throw new Error(`the app worker chose ${loaded.backend} (${loaded.reason}), not ${device}`);
+    return new AppWorkerPath(worker, loaded);
+  }
+
+  async run(newTokens: number): Promise<TimedRun[]> {
+    const runs: TimedRun[] = [];
+    let left = newTokens;
+    for (let restart = 0; left > 0; restart++) {
+      const { run, ended } = await this.once({
+        prompt: PROMPT,
+        seed: SEED + restart,
+        sampling: SAMPLING,
+        maxNewTokens: left,
+        initialPolicy: POLICY,
+        timeline: timelineFor(left),
+        pace: 0,
+      });
+      runs.push(run);
+      left -= run.tokens;
+      if (ended !== 'end-of-text') break;
+    }
+    return runs;
+  }
+
+  private once(request: RunRequest): Promise<{ run: TimedRun; ended: RunEnd }> {
+    const clock = new TokenClock();
+    return new Promise((resolve, reject) => {
+      const onBatch = (batch: StepBatch) => {
+        if (batch.steps.length > 0) clock.tick(batch.steps.length);
+        if (batch.ended === 'error') reject(new Error(batch.error ?? 'the run failed'));
+        else if (batch.ended) resolve({ run: clock.run(), ended: batch.ended });
+      };
+      this.worker.api.start(request, remoteCallback(onBatch), false).catch(reject);
+    });
+  }
+}
