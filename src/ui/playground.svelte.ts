@@ -161,6 +161,7 @@ export class Playground {
   /** Restores the controls from a share link's text and replays it; a bad link leaves defaults and a message. */
   openLink(text: string): void {
     const result = decodeShareState(text, this.tags);
+    if (this.running) this.stop();
     this.settings = settingsOf(result.state);
     this.idlePolicy = result.state.initialPolicy;
     this.run = null;

@@ -28,8 +28,6 @@ export interface LoadResult {
   groups: TagGroup[];
   /** Each token's text on its own, for showing alternatives. */
   vocabulary: string[];
-  endOfText: number;
-  maxLength: number;
 }
 
 export interface LoadProgress {

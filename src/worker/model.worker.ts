@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink';
 import { loadModel, type LoadedModel } from '../model/causal-lm';
 import { Generation } from '../steering/engine';
-import type { LoadResult, RunEnd, WorkerApi } from './api';
+import type { BatchListener, LoadProgress, LoadResult, RunEnd, RunRequest, WorkerApi } from './api';
 import { pickBackend, probeWebGpu } from './backend';
 import { RunLoop } from './run-loop';
 import { MODEL_NAME, useLocalRuntime } from './runtime-env';
@@ -13,6 +13,18 @@ import { TokenTexts } from './token-text';
 
 let model: LoadedModel | null = null;
 let current: { loop: RunLoop; done: Promise<RunEnd> } | null = null;
+/** Counts `start` calls, so that of several that wait for the same run to stop only the last goes on. */
+let starts = 0;
+/**
+ * Controls that arrive while a run is starting belong to the new run, which the page already shows;
+ * they wait here and are applied, in order, before its first token.
+ */
+let opening: ((loop: RunLoop) => void)[] | null = null;
+
+function control(action: (loop: RunLoop) => void): void {
+  if (opening) opening.push(action);
+  else if (current) action(current.loop);
+}
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -21,10 +33,27 @@ function decoder(loaded: LoadedModel): (ids: number[]) => string {
 }
 
 /** transformers.js reports progress as loosely typed objects; only file downloads with a size become progress. */
-function toProgress(info: unknown): { file: string; fraction: number | null } | null {
+function toProgress(info: unknown): LoadProgress | null {
   const event = info as { status?: string; file?: string; progress?: number };
   if (event.status !== 'progress' || typeof event.file !== 'string') return null;
   return { file: event.file, fraction: typeof event.progress === 'number' ? event.progress / 100 : null };
+}
+
+function createLoop(loaded: LoadedModel, request: RunRequest, onBatch: BatchListener): RunLoop {
+  const { lm, groups, tokenizer } = loaded;
+  const encoded = tokenizer.encode(request.prompt, { add_special_tokens: false });
+  // An empty prompt starts a fresh document, which in training always followed an end-of-text.
+  const promptIds = encoded.length > 0 ? encoded : [lm.endOfText];
+  const generation = new Generation(lm, groups, {
+    promptIds,
+    seed: request.seed,
+    sampling: request.sampling,
+    maxNewTokens: request.maxNewTokens,
+    initialPolicy: request.initialPolicy,
+    timeline: request.timeline,
+  });
+  const texts = new TokenTexts(decoder(loaded));
+  return new RunLoop(generation, (step) => ({ ...step, text: texts.next(step.token) }), onBatch, promptIds.length, request.pace);
 }
 
 const api: WorkerApi = {
@@ -53,41 +82,35 @@ const api: WorkerApi = {
       webgpuAvailable: probe.available,
       groups: model.groups,
       vocabulary,
-      endOfText: model.lm.endOfText,
-      maxLength: model.lm.maxLength,
     };
   },
 
   async start(request, onBatch, stepping) {
     if (!model) throw new Error('The model is not loaded yet.');
-    if (current) {
-      current.loop.stop();
-      await current.done;
+    const ticket = ++starts;
+    opening ??= [];
+    // One run at a time: they share the model's KV cache.
+    while (current) {
+      const running = current;
+      running.loop.stop();
+      await running.done;
+      if (current === running) current = null;
     }
-    const { lm, groups, tokenizer } = model;
-    const encoded = tokenizer.encode(request.prompt, { add_special_tokens: false });
-    // An empty prompt starts a fresh document, which in training always followed an end-of-text.
-    const promptIds = encoded.length > 0 ? encoded : [lm.endOfText];
-    const generation = new Generation(lm, groups, {
-      promptIds,
-      seed: request.seed,
-      sampling: request.sampling,
-      maxNewTokens: request.maxNewTokens,
-      initialPolicy: request.initialPolicy,
-      timeline: request.timeline,
-    });
-    const texts = new TokenTexts(decoder(model));
-    const loop = new RunLoop(generation, (step) => ({ ...step, text: texts.next(step.token) }), onBatch, promptIds.length, request.pace);
+    if (ticket !== starts) return;
+    const queued = opening ?? [];
+    opening = null;
+    const loop = createLoop(model, request, onBatch);
     if (stepping) loop.stepOnce();
+    for (const action of queued) action(loop);
     current = { loop, done: loop.run() };
   },
 
-  change: (change) => current?.loop.change(change),
-  pause: () => current?.loop.pause(),
-  resume: () => current?.loop.resume(),
-  stepOnce: () => current?.loop.stepOnce(),
-  stop: () => current?.loop.stop(),
-  setPace: (tokensPerSecond) => current?.loop.setPace(tokensPerSecond),
+  change: (change) => control((loop) => loop.change(change)),
+  pause: () => control((loop) => loop.pause()),
+  resume: () => control((loop) => loop.resume()),
+  stepOnce: () => control((loop) => loop.stepOnce()),
+  stop: () => control((loop) => loop.stop()),
+  setPace: (tokensPerSecond) => control((loop) => loop.setPace(tokensPerSecond)),
 };
 
 Comlink.expose(api);

@@ -215,8 +215,9 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
 
     it('keeps every one of many quick toggles, in order, applied from the next token', async () => {
       await playground.page.getByTestId('reset-tags').click();
-      // A slow pace keeps the run going while the keys are pressed.
+      // A slow pace and room for more tokens keep the run going while the keys are pressed; it is stopped by hand.
       await playground.setPaceStep(3);
+      await playground.setMaxTokens(budget.tokens + 40);
       await playground.generate();
       await playground.waitForTokens(budget.changeAfter);
       // Key 3 toggles the ban on the third tag, <angry>: 25 presses as fast as the keyboard goes.
@@ -240,6 +241,7 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
     it('pauses, steps one token, resumes, stops, and regenerates from a chosen token', async () => {
       await playground.page.getByTestId('reset-tags').click();
       await playground.setPaceStep(3);
+      await playground.setMaxTokens(budget.tokens + 40);
       await playground.generate();
       await playground.waitForTokens(3);
       await playground.page.getByTestId('pause').click();
@@ -270,6 +272,18 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
       await playground.waitForEnd();
       expect((await playground.exportTranscript()).state.prompt).toBe(expected);
       await playground.setPaceStep(budget.paceStep);
+    });
+
+    it('offers the other backend where it exists', async () => {
+      const other = playground.page.getByRole('button', { name: backend === 'webgpu' ? 'Use WASM instead' : 'Use WebGPU instead' });
+      if (backend === 'wasm') {
+        expect(await other.isDisabled()).toBe(true);
+        return;
+      }
+      await other.click();
+      await playground.page.locator('[data-testid=backend-badge][data-backend=wasm]').waitFor({ timeout: 120_000 });
+      expect(await playground.badge.textContent()).toMatch(/WASM chosen by you/);
+      await playground.stepTo(1);
     });
 
     it('opens a malformed link with a clear message and the default settings', async () => {
