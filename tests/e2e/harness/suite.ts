@@ -144,7 +144,9 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
       expect(csv.trimEnd().split('\r\n')).toHaveLength(transcript.tokens.length + 1);
 
       if (budget.screenshot) {
-        await playground.page.getByTestId('token').nth(Math.min(ban.tokenIndex + 1, transcript.tokens.length - 1)).hover();
+        // A token where the model wanted the banned tag, with its details open.
+        const marked = playground.page.locator('[data-testid=token].tempted');
+        await ((await marked.count()) > 0 ? marked.first() : playground.page.getByTestId('token').nth(ban.tokenIndex)).hover();
         await playground.page.getByTestId('token-popover').waitFor();
         await mkdir(dirname(budget.screenshot), { recursive: true });
         await playground.page.screenshot({ path: budget.screenshot, fullPage: true });
