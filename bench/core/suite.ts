@@ -15,6 +15,8 @@ export interface PathResult {
   /** Medians over the repeats. */
   tokensPerSecond: number;
   firstTokenMs: number;
+  msPerToken: number;
+  runtimeMsPerToken: number | null;
   repeats: DecodeSummary[];
 }
 
@@ -35,6 +37,8 @@ export async function runSuite(paths: PathSpec[], newTokens: number, repeats: nu
       label: path.label,
       tokensPerSecond: median(done.map((s) => s.tokensPerSecond)),
       firstTokenMs: median(done.map((s) => s.firstTokenMs)),
+      msPerToken: median(done.map((s) => s.msPerToken)),
+      runtimeMsPerToken: done.every((s) => s.runtimeMsPerToken !== null) ? median(done.map((s) => s.runtimeMsPerToken ?? 0)) : null,
       repeats: done,
     };
   });

@@ -2,7 +2,7 @@ import { Generation, type LanguageModel } from '../../src/steering/engine';
 import type { TagGroup } from '../../src/steering/tags';
 import { POLICY, SAMPLING, SEED, timelineFor } from './bench-settings';
 import { EndlessModel } from './endless-model';
-import { TokenClock, type TimedRun } from './timing';
+import { TokenClock, type RuntimeClock, type TimedRun } from './timing';
 
 /** A generation as the app runs it: hook with a live policy, seeded sampling, no end-of-text. */
 export const benchGeneration = (lm: LanguageModel, groups: TagGroup[], promptIds: number[], newTokens: number): Generation =>
@@ -16,9 +16,15 @@ export const benchGeneration = (lm: LanguageModel, groups: TagGroup[], promptIds
   });
 
 /** Path (c): tagplay's `Generation.step()` loop (KV cache through transformers.js, hook, sampler, tag probabilities). */
-export async function tagplayDecode(lm: LanguageModel, groups: TagGroup[], promptIds: number[], newTokens: number): Promise<TimedRun> {
+export async function tagplayDecode(
+  lm: LanguageModel,
+  groups: TagGroup[],
+  promptIds: number[],
+  newTokens: number,
+  meter: RuntimeClock | null,
+): Promise<TimedRun> {
   const generation = benchGeneration(lm, groups, promptIds, newTokens);
-  const clock = new TokenClock();
+  const clock = new TokenClock(meter);
   while (await generation.step()) clock.tick();
   return clock.run();
 }

@@ -9,6 +9,9 @@ export interface TimedRun {
   /** Tokens that arrived after the first arrival, and the time they took: batched paths deliver several at once. */
   decodedTokens: number;
   decodeMs: number;
+  /** From the start to the last token, and how much of it was spent inside onnxruntime (null where not metered). */
+  wallMs: number;
+  runtimeMs: number | null;
 }
 
 export interface DecodeSummary {
@@ -18,15 +21,29 @@ export interface DecodeSummary {
   /** Tokens after the first, per second of decoding: prefill is left out, as it is in `firstTokenMs`. */
   tokensPerSecond: number;
   firstTokenMs: number;
+  /** Wall time per token, prefill included, and the part of it inside onnxruntime. */
+  msPerToken: number;
+  runtimeMsPerToken: number | null;
+}
+
+/** Reads a cumulative runtime time; see `RuntimeMeter`. */
+export interface RuntimeClock {
+  read(): number;
 }
 
 /** Records token arrival times against one start, with `performance.now()` (the same clock in Node and browsers). */
 export class TokenClock {
   private readonly start = performance.now();
+  private readonly runtimeAtStart: number | null;
   private first = -1;
   private last = -1;
   private count = 0;
   private firstCount = 0;
+  private runtimeAtLast: number | null = null;
+
+  constructor(private readonly runtime: RuntimeClock | null = null) {
+    this.runtimeAtStart = runtime?.read() ?? null;
+  }
 
   tick(tokens = 1): void {
     const now = performance.now() - this.start;
@@ -36,22 +53,28 @@ export class TokenClock {
     }
     this.last = now;
     this.count += tokens;
+    this.runtimeAtLast = this.runtime?.read() ?? null;
   }
 
   run(): TimedRun {
-    return { tokens: this.count, firstMs: this.first, decodedTokens: this.count - this.firstCount, decodeMs: this.last - this.first };
+    const runtimeMs = this.runtimeAtLast === null || this.runtimeAtStart === null ? null : this.runtimeAtLast - this.runtimeAtStart;
+    return { tokens: this.count, firstMs: this.first, decodedTokens: this.count - this.firstCount, decodeMs: this.last - this.first, wallMs: this.last, runtimeMs };
   }
 }
 
 /** Pools runs: decode rate over all tokens after each run's first arrival, first-token time of the first run. */
 export function summarize(runs: TimedRun[]): DecodeSummary {
-  const decoded = runs.reduce((sum, r) => sum + r.decodedTokens, 0);
-  const decodeMs = runs.reduce((sum, r) => sum + r.decodeMs, 0);
+  const sum = (pick: (r: TimedRun) => number) => runs.reduce((total, r) => total + pick(r), 0);
+  const tokens = sum((r) => r.tokens);
+  const decodeMs = sum((r) => r.decodeMs);
+  const metered = runs.every((r) => r.runtimeMs !== null);
   return {
     runs: runs.length,
-    tokens: runs.reduce((sum, r) => sum + r.tokens, 0),
-    tokensPerSecond: decodeMs > 0 ? (decoded * 1000) / decodeMs : 0,
+    tokens,
+    tokensPerSecond: decodeMs > 0 ? (sum((r) => r.decodedTokens) * 1000) / decodeMs : 0,
     firstTokenMs: runs[0]?.firstMs ?? 0,
+    msPerToken: sum((r) => r.wallMs) / tokens,
+    runtimeMsPerToken: metered ? sum((r) => r.runtimeMs ?? 0) / tokens : null,
   };
 }
 

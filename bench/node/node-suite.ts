@@ -9,6 +9,7 @@ import { hfGenerate } from '../core/hf-generate';
 import { measureHookCost, recordSteps, type HookCost } from '../core/hook-cost';
 import { modelShape } from '../core/model-shape';
 import { rawDecode, type RawRuntime, type RawTensor } from '../core/raw-loop';
+import { RuntimeMeter } from '../core/runtime-meter';
 import { ratiosOf, runSuite, type PathResult, type Ratios } from '../core/suite';
 import { tagplayDecode } from '../core/tagplay-path';
 import { messagingDecode } from './messaging-path';
@@ -25,14 +26,16 @@ export interface NodeResult {
 }
 
 /** transformers.js creates its Node sessions with only the execution provider set, so the raw loop does too. */
-async function rawRuntime(): Promise<RawRuntime> {
+async function rawRuntime(): Promise<{ raw: RawRuntime; meter: RuntimeMeter }> {
   const session = await ort.InferenceSession.create(join(MODEL_DIR, 'onnx/model.onnx'), { executionProviders: ['cpu'] });
-  return {
+  const raw: RawRuntime = {
     int64: (data, dims) => new ort.Tensor('int64', data, dims),
     float32: (data, dims) => new ort.Tensor('float32', data, dims),
     // Every tensor the loop passes in was made by the two functions above, so it is an ort.Tensor.
     run: (feeds) => session.run(feeds as Record<string, ort.Tensor>) as Promise<Record<string, RawTensor>>,
   };
+  // transformers.js runs its sessions on this same onnxruntime-node module, so the meter sees them too.
+  return { raw, meter: new RuntimeMeter(session) };
 }
 
 /** All four paths and the hook cost on onnxruntime-node, each path on its own session. */
@@ -42,16 +45,16 @@ export async function runNodeSuite(newTokens: number, repeats: number, hookPasse
   const { lm, tokenizer, groups } = await loadNodeModel();
   const loadMs = performance.now() - loadStart;
   const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, { device: 'cpu', dtype: 'fp32', local_files_only: true })) as PreTrainedModel;
-  const raw = await rawRuntime();
+  const { raw, meter } = await rawRuntime();
   const promptIds = tokenizer.encode(PROMPT, { add_special_tokens: false });
   const decode = (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
 
   const paths = await runSuite(
     [
-      { id: 'raw', label: '(a) raw onnxruntime loop, no hook', run: async (n) => [await rawDecode(raw, shape, promptIds, n)] },
-      { id: 'generate', label: '(b) transformers.js generate(), no hook', run: async (n) => [await hfGenerate(generator, promptIds, n)] },
-      { id: 'tagplay', label: '(c) tagplay Generation, hook + live policy', run: async (n) => [await tagplayDecode(lm, groups, promptIds, n)] },
-      { id: 'messaging', label: '(d) (c) + RunLoop records + messaging', run: async (n) => [await messagingDecode(lm, groups, decode, promptIds, n)] },
+      { id: 'raw', label: '(a) raw onnxruntime loop, no hook', run: async (n) => [await rawDecode(raw, shape, promptIds, n, meter)] },
+      { id: 'generate', label: '(b) transformers.js generate(), no hook', run: async (n) => [await hfGenerate(generator, promptIds, n, meter)] },
+      { id: 'tagplay', label: '(c) tagplay Generation, hook + live policy', run: async (n) => [await tagplayDecode(lm, groups, promptIds, n, meter)] },
+      { id: 'messaging', label: '(d) (c) + RunLoop records + messaging', run: async (n) => [await messagingDecode(lm, groups, decode, promptIds, n, meter)] },
     ],
     newTokens,
     repeats,

@@ -37,6 +37,16 @@ function firstTokenRows(results: BenchResults): (string | number)[][] {
   return [line(`Node, ${results.node.backend}`, results.node.paths), ...results.browser.backends.map((b) => line(`Chromium, ${b.label}`, b.suite.paths))];
 }
 
+function breakdownRows(results: BenchResults): (string | number)[][] {
+  const cell = (p: PathResult | undefined) => {
+    if (!p) return '–';
+    if (p.runtimeMsPerToken === null) return `${fixed(p.msPerToken, 2)} (not metered)`;
+    return `${fixed(p.msPerToken, 2)} = ${fixed(p.runtimeMsPerToken, 2)} + ${fixed(p.msPerToken - p.runtimeMsPerToken, 2)}`;
+  };
+  const line = (where: string, paths: PathResult[]) => [where, ...PATHS.map((id) => cell(pathOf(paths, id)))];
+  return [line(`Node, ${results.node.backend}`, results.node.paths), ...results.browser.backends.map((b) => line(`Chromium, ${b.label}`, b.suite.paths))];
+}
+
 function hookRow(where: string, hook: HookCost): (string | number)[] {
   return [where, hook.tokens, fixed(hook.samplerUs, 1), fixed(hook.hookAndSamplerUs, 1), fixed(hook.hookUs, 1), fixed(hook.engineStepUs, 1)];
 }
@@ -67,6 +77,10 @@ export function renderMarkdown(results: BenchResults): string {
     '### Time to first token with a warm model, ms (prompt prefill included)',
     '',
     table(['Where', '(a)', '(b)', '(c)', '(d) to the page'], firstTokenRows(results)),
+    '',
+    '### Where the time goes: ms per token = inside onnxruntime `run()` + everything else (prefill included)',
+    '',
+    table(['Where', '(a)', '(b)', '(c)', '(d)'], breakdownRows(results)),
     '',
     '### Loading the playground (Chromium, fresh profile, then again with the HTTP cache warm)',
     '',

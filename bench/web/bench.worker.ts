@@ -13,12 +13,14 @@ import { hfGenerate } from '../core/hf-generate';
 import { measureHookCost, recordSteps } from '../core/hook-cost';
 import { modelShape, type ModelShape } from '../core/model-shape';
 import { rawDecode, type RawRuntime, type RawTensor } from '../core/raw-loop';
+import { RuntimeMeter } from '../core/runtime-meter';
 import { tagplayDecode } from '../core/tagplay-path';
 import type { BenchWorkerApi } from './bench-api';
 
 interface Loaded {
   shape: ModelShape;
   raw: RawRuntime;
+  meter: RuntimeMeter;
   generator: PreTrainedModel;
   tagplay: LoadedModel;
   promptIds: number[];
@@ -33,19 +35,21 @@ const fetchOk = async (url: string): Promise<Response> => {
 };
 
 /** A plain onnxruntime-web session made the way transformers.js makes its own (same EP, cache kept on the GPU under WebGPU). */
-async function rawRuntime(backend: 'wasm' | 'webgpu', modelUrl: string, shape: ModelShape): Promise<RawRuntime> {
+async function rawRuntime(backend: 'wasm' | 'webgpu', modelUrl: string, shape: ModelShape): Promise<{ raw: RawRuntime; meter: RuntimeMeter }> {
   const bytes = new Uint8Array(await (await fetchOk(modelUrl)).arrayBuffer());
   const presents = Array.from({ length: shape.layers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat();
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [backend],
     preferredOutputLocation: backend === 'webgpu' ? Object.fromEntries(presents.map((n) => [n, 'gpu-buffer' as const])) : undefined,
   });
-  return {
+  const raw: RawRuntime = {
     int64: (data, dims) => new ort.Tensor('int64', data, dims),
     float32: (data, dims) => new ort.Tensor('float32', data, dims),
     // Every tensor the loop passes in was made by the two functions above, so it is an ort.Tensor.
     run: (feeds) => session.run(feeds as Record<string, ort.Tensor>) as Promise<Record<string, RawTensor>>,
   };
+  // transformers.js runs its sessions on this same onnxruntime-web module, so the meter sees them too.
+  return { raw, meter: new RuntimeMeter(session) };
 }
 
 const need = (): Loaded => {
@@ -60,15 +64,15 @@ const api: BenchWorkerApi = {
     const shape = modelShape(await (await fetchOk(`${modelBase}config.json`)).json());
     const tagplay = await loadModel(MODEL_NAME, backend);
     const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, { device: backend, dtype: 'fp32', local_files_only: true })) as PreTrainedModel;
-    const raw = await rawRuntime(backend, `${modelBase}onnx/model.onnx`, shape);
-    loaded = { shape, raw, generator, tagplay, promptIds: tagplay.tokenizer.encode(PROMPT, { add_special_tokens: false }) };
+    const { raw, meter } = await rawRuntime(backend, `${modelBase}onnx/model.onnx`, shape);
+    loaded = { shape, raw, meter, generator, tagplay, promptIds: tagplay.tokenizer.encode(PROMPT, { add_special_tokens: false }) };
   },
 
   async run(path, newTokens) {
-    const { shape, raw, generator, tagplay, promptIds } = need();
-    if (path === 'raw') return rawDecode(raw, shape, promptIds, newTokens);
-    if (path === 'generate') return hfGenerate(generator, promptIds, newTokens);
-    return tagplayDecode(tagplay.lm, tagplay.groups, promptIds, newTokens);
+    const { shape, raw, meter, generator, tagplay, promptIds } = need();
+    if (path === 'raw') return rawDecode(raw, shape, promptIds, newTokens, meter);
+    if (path === 'generate') return hfGenerate(generator, promptIds, newTokens, meter);
+    return tagplayDecode(tagplay.lm, tagplay.groups, promptIds, newTokens, meter);
   },
 
   async hookCost(newTokens, passes) {
