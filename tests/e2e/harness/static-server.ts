@@ -45,7 +45,21 @@ export async function serveStatic(root: string, basePath: string): Promise<Stati
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const info = await stat(file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      // Single byte ranges, as every common static server serves them: transformers.js asks for `bytes=0-0` to learn a file's size.
+      const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
+      if (range) {
+        const start = Number(range[1]);
+        const end = Math.min(range[2] ? Number(range[2]) : info.size - 1, info.size - 1);
+        if (start > end) {
+          response.writeHead(416, { 'content-range': `bytes */${info.size}` }).end();
+          return;
+        }
+        response.writeHead(206, { 'content-type': type, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${info.size}` });
+        createReadStream(file, { start, end }).pipe(response);
+        return;
+      }
+      response.writeHead(200, { 'content-type': type, 'content-length': info.size });
       createReadStream(file).pipe(response);
     } catch {
       response.writeHead(404).end('not found');
