@@ -27,7 +27,7 @@ def parse_args():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', default=os.path.join(BUILD, 'corpus'))
     ap.add_argument('--out', default=os.path.join(BUILD, 'ckpt.pt'))
-    ap.add_argument('--steps', type=int, default=1100)
+    ap.add_argument('--steps', type=int, default=900)
     ap.add_argument('--batch', type=int, default=8, help='sequences per step per process')
     ap.add_argument('--block', type=int, default=384)
     ap.add_argument('--lr', type=float, default=3e-3)
