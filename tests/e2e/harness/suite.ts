@@ -264,9 +264,13 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
       expect(await playground.waitForEnd()).toBe('user');
 
       const transcript = await playground.exportTranscript();
+      // Tokens are reached with the keyboard too: Tab lands on one, arrow keys move along the text.
       const from = 2;
-      await playground.page.getByTestId('token').nth(from).hover();
-      await playground.page.getByTestId('token-popover').getByRole('button', { name: 'Regenerate from here' }).click();
+      await playground.page.getByTestId('token').first().focus();
+      for (let i = 0; i < from; i++) await playground.page.keyboard.press('ArrowRight');
+      const details = playground.page.getByRole('dialog', { name: `Token ${from} details` });
+      await details.waitFor();
+      await details.getByRole('button', { name: 'Regenerate from here' }).click();
       const expected = transcript.state.prompt + transcript.tokens.slice(0, from).map((t) => t.text).join('');
       expect(await playground.page.getByTestId('prompt').inputValue()).toBe(expected);
       await playground.waitForTokens(1);
