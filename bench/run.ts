@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MODEL_DIR, MODEL_NAME } from '../models/recipe/paths';
-import { buildBenchPage, buildFrameMonitor, buildSite } from './browser/build';
+import { buildBenchPage, buildFrameMonitor, buildSites } from './browser/build';
 import { runBrowserSuite } from './browser/browser-suite';
 import { NEW_TOKENS, POLICY, PROMPT, SAMPLING, SEED, WARMUP_TOKENS, WEBGPU_TOKENS, timelineFor } from './core/bench-settings';
 import { modelShape } from './core/model-shape';
@@ -39,14 +39,14 @@ async function main(): Promise<void> {
   log('building the bench page, the frame monitor and the playground');
   await buildBenchPage();
   await buildFrameMonitor();
-  await buildSite();
+  await buildSites();
 
   log(`Node: ${TOKENS} tokens × ${REPEATS}`);
   const node = await runNodeSuite(TOKENS, REPEATS, HOOK_PASSES);
   log(`Chromium: WASM ${TOKENS} tokens × ${REPEATS}, then WebGPU ${GPU_TOKENS} tokens × 1`);
   const browser = await runBrowserSuite([
-    { backend: 'wasm', newTokens: TOKENS, repeats: REPEATS, warmupTokens: WARMUP_TOKENS, hookPasses: HOOK_PASSES },
-    { backend: 'webgpu', newTokens: GPU_TOKENS, repeats: 1, warmupTokens: WEBGPU_WARMUP, hookPasses: 0 },
+    { backend: 'wasm', newTokens: TOKENS, repeats: REPEATS, warmupTokens: WARMUP_TOKENS, hookPasses: HOOK_PASSES, profile: true },
+    { backend: 'webgpu', newTokens: GPU_TOKENS, repeats: 1, warmupTokens: WEBGPU_WARMUP, hookPasses: 0, profile: false },
   ]);
 
   const config = JSON.parse(readFileSync(join(MODEL_DIR, 'config.json'), 'utf8'));

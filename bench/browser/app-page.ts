@@ -5,6 +5,7 @@ import { POLICY, PROMPT, SAMPLING, SEED, timelineFor } from '../core/bench-setti
 import type { FrameStats } from '../web/frame-monitor';
 import { mergeFrameStats } from '../web/frame-monitor';
 import { FRAME_MONITOR_FILE } from './build';
+import { profileMainThread, type ProfileSummary } from './cpu-profile';
 import { guardOrigin } from './origin-guard';
 import type { Sent, StaticServer } from './static-server';
 
@@ -38,6 +39,8 @@ export interface AppMeasure {
   cold: LoadMeasure;
   warm: LoadMeasure;
   streaming: StreamMeasure;
+  /** The main thread's CPU profile over the same streaming, on the unminified build; its frames are slower for the profiler. */
+  profile: ProfileSummary | null;
 }
 
 function bytesByKind(sent: Map<string, Sent>): BytesByKind {
@@ -89,23 +92,27 @@ async function stream(page: Page, newTokens: number): Promise<StreamMeasure> {
       timeline: timelineFor(left),
       pace: 0,
     };
-    const before = await statusText(page);
-    const started = await page.evaluate((hash) => {
-      window.tagplayFrames.start();
-      location.hash = hash;
-      return performance.now();
-    }, shareHash(state));
-    // The status goes to "Generating…" and then to "Finished…, N tokens"; a very short run may skip past the first.
-    const ended = await page.waitForFunction(
-      (previous) => {
-        const status = document.querySelector('[data-testid=run-status]');
-        const done = status?.getAttribute('data-ended') !== '' && status?.textContent !== previous;
-        return done ? performance.now() : 0;
-      },
-      before,
-      { polling: 'raf', timeout: 600_000 },
+    // Watched by a MutationObserver in the page rather than polled from here, so the harness adds no work to the frames.
+    // No named functions inside: the page gets this function's source, and tsx's name helper does not exist there.
+    const times = await page.evaluate(
+      (hash) =>
+        new Promise<{ started: number; ended: number }>((resolve, reject) => {
+          const status = document.querySelector('[data-testid=run-status]');
+          if (!status) return reject(new Error('the playground has no run status'));
+          const before = status.textContent;
+          const started = performance.now();
+          new MutationObserver((_, observer) => {
+            // The status goes to "Generating…" and then to "Finished…, N tokens"; a very short run may skip the first.
+            if (status.getAttribute('data-ended') === '' || status.textContent === before) return;
+            observer.disconnect();
+            resolve({ started, ended: performance.now() });
+          }).observe(status, { attributes: true, childList: true, characterData: true, subtree: true });
+          window.tagplayFrames.start();
+          location.hash = hash;
+        }),
+      shareHash(state),
     );
-    wallMs += ((await ended.jsonValue()) as number) - started;
+    wallMs += times.ended - times.started;
     windows.push(await page.evaluate(() => window.tagplayFrames.stop()));
     const ran = Number(/(\d+) tokens/.exec(await statusText(page))?.[1] ?? 0);
     if (ran === 0) throw new Error(`the playground run produced no tokens: ${await statusText(page)}`);
@@ -115,22 +122,34 @@ async function stream(page: Page, newTokens: number): Promise<StreamMeasure> {
   return { runs, tokens, wallMs, tokensPerSecond: (tokens * 1000) / wallMs, frames: mergeFrameStats(windows) };
 }
 
+async function profileStreaming(context: BrowserContext, server: StaticServer, url: string, newTokens: number): Promise<ProfileSummary> {
+  const { page } = await openReady(context, url, server);
+  try {
+    return (await profileMainThread(page, () => stream(page, newTokens))).profile;
+  } finally {
+    await page.close();
+  }
+}
+
 /**
  * Cold load on the fresh profile, then a warm load in a new tab of the same profile (HTTP cache
- * filled), then streaming on that warm page.
+ * filled), then streaming on that warm page; with `profileUrl`, the streaming once more under the
+ * CPU profiler on the unminified build there.
  */
-export async function measureApp(context: BrowserContext, server: StaticServer, siteUrl: string, newTokens: number): Promise<AppMeasure> {
+export async function measureApp(context: BrowserContext, server: StaticServer, siteUrl: string, newTokens: number, profileUrl: string | null): Promise<AppMeasure> {
   const foreign = guardOrigin(context, siteUrl);
   await context.addInitScript({ path: FRAME_MONITOR_FILE });
   const cold = await openReady(context, siteUrl, server);
   await cold.page.close();
   const warm = await openReady(context, siteUrl, server);
+  let measured: Omit<AppMeasure, 'profile'>;
   try {
     const backend = await warm.page.getByTestId('backend-badge').getAttribute('data-backend');
-    const streaming = await stream(warm.page, newTokens);
-    foreign.check();
-    return { backend, cold: cold.load, warm: warm.load, streaming };
+    measured = { backend, cold: cold.load, warm: warm.load, streaming: await stream(warm.page, newTokens) };
   } finally {
     await warm.page.close();
   }
+  const profile = profileUrl ? await profileStreaming(context, server, profileUrl, newTokens) : null;
+  foreign.check();
+  return { ...measured, profile };
 }

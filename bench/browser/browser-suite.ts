@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Backend } from '../../src/worker/api';
 import type { PageSuiteResult } from '../web/page-api';
 import { measureApp, type AppMeasure } from './app-page';
-import { PAGE_DIR, SITE_DIR } from './build';
+import { PAGE_DIR, SITE_DIR, UNMINIFIED_SITE_DIR } from './build';
 import { launchProfile } from './chromium';
 import { runPageSuite } from './page-suite';
 import { serveStatic } from './static-server';
@@ -30,6 +30,8 @@ export interface BrowserPlan {
   repeats: number;
   warmupTokens: number;
   hookPasses: number;
+  /** Whether to CPU-profile the playground's main thread while it streams. */
+  profile: boolean;
 }
 
 function labelOf(backend: Backend, adapter: string | null): string {
@@ -45,6 +47,7 @@ function labelOf(backend: Backend, adapter: string | null): string {
 export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResult> {
   const server = await serveStatic([
     { prefix: '/tagplay/', dir: SITE_DIR },
+    { prefix: '/tagplay-unminified/', dir: UNMINIFIED_SITE_DIR },
     { prefix: '/bench/', dir: PAGE_DIR },
     { prefix: '/bench/models/tagplay-3m/', dir: resolve(REPO, 'models/tagplay-3m') },
     { prefix: '/bench/ort/', dir: resolve(REPO, 'node_modules/onnxruntime-web/dist') },
@@ -55,8 +58,8 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
     for (const plan of plans) {
       const profile = await launchProfile(plan.backend);
       try {
-        const { backend, ...options } = plan;
-        const app = await measureApp(profile.context, server, `${server.url}tagplay/`, plan.newTokens);
+        const { backend, profile: withProfile, ...options } = plan;
+        const app = await measureApp(profile.context, server, `${server.url}tagplay/`, plan.newTokens, withProfile ? `${server.url}tagplay-unminified/` : null);
         const suite = await runPageSuite(profile.context, `${server.url}bench/`, { backend, ...options });
         // The page's user agent is frozen at "156.0.0.0"; the browser object knows the full version.
         chromium = profile.context.browser()?.version() ?? suite.userAgent;

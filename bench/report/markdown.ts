@@ -1,3 +1,4 @@
+import type { ProfileSummary } from '../browser/cpu-profile';
 import type { HookCost } from '../core/hook-cost';
 import type { PathId, PathResult, Ratios } from '../core/suite';
 import type { FrameStats } from '../web/frame-monitor';
@@ -112,5 +113,15 @@ export function renderMarkdown(results: BenchResults): string {
       ]),
     ),
     '',
+    ...browser.backends.flatMap((b) => (b.app.profile ? profileSection(b.label, b.app.profile) : [])),
   ].join('\n');
+}
+
+function profileSection(label: string, profile: ProfileSummary): string[] {
+  return [
+    `### Playground main thread while streaming, ${label}: CPU profile (unminified build), busy ${fixed(profile.busyMs)} ms of ${fixed(profile.wallMs)} ms`,
+    '',
+    table(['Self time, ms', 'Where ("(program)" is native work: style, layout, paint)'], profile.top.map((line) => [fixed(line.selfMs, 1), `\`${line.where}\``])),
+    '',
+  ];
 }
