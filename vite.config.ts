@@ -1,18 +1,24 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defaultClientConditions, defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
+import { MODEL_FILES, RUNTIME_FILES } from './src/worker/model-files';
 
-/** The model files the browser needs at run time; the rest of `models/` is the recipe and its outputs. */
-const MODEL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'tagger.json', 'onnx/model.onnx'];
-
-/** The one onnxruntime flavour that transformers.js uses for both WebGPU and WASM. */
-const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+/**
+ * The dev server injects CSS as `<style>` elements, which index.html's Content-Security-Policy refuses;
+ * only there are inline styles allowed. The build keeps the policy exactly as written.
+ */
+const devServerStyles: Plugin = {
+  name: 'tagplay-dev-server-styles',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+};
 
 export default defineConfig({
   // Relative URLs, so one build works under any base path on any static server.
   base: './',
   plugins: [
     svelte(),
+    devServerStyles,
     viteStaticCopy({
       targets: [
         ...MODEL_FILES.map((file) => ({
@@ -20,7 +26,7 @@ export default defineConfig({
           dest: `models/tagplay-3m/${file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : ''}`,
           rename: { stripBase: true as const },
         })),
-        ...ORT_FILES.map((file) => ({ src: `node_modules/onnxruntime-web/dist/${file}`, dest: 'ort', rename: { stripBase: true as const } })),
+        ...RUNTIME_FILES.map((file) => ({ src: `node_modules/onnxruntime-web/dist/${file}`, dest: 'ort', rename: { stripBase: true as const } })),
       ],
     }),
   ],

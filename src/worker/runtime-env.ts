@@ -1,4 +1,5 @@
 import { env } from '@huggingface/transformers';
+import { RUNTIME_FILES } from './model-files';
 
 /** The model's folder name under `<base>models/`. */
 export const MODEL_NAME = 'tagplay-3m';
@@ -18,11 +19,8 @@ export function useLocalRuntime(basePath: string): void {
   const wasm = env.backends.onnx.wasm;
   if (!wasm) throw new Error('onnxruntime-web has no WASM backend');
   const ort = new URL(`${basePath}ort/`, self.location.origin);
-  // Both WebGPU and WASM sessions run on this one asyncify build; vite.config.ts copies exactly this pair.
-  wasm.wasmPaths = {
-    mjs: new URL('ort-wasm-simd-threaded.asyncify.mjs', ort).href,
-    wasm: new URL('ort-wasm-simd-threaded.asyncify.wasm', ort).href,
-  };
+  // Both WebGPU and WASM sessions run on this one asyncify build.
+  wasm.wasmPaths = { mjs: new URL(RUNTIME_FILES[0], ort).href, wasm: new URL(RUNTIME_FILES[1], ort).href };
   // Threads need cross-origin isolation (COOP/COEP), which a plain static server does not give, and were not faster on few cores.
   wasm.numThreads = 1;
 }

@@ -6,9 +6,9 @@ const COMMON_FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-ne
 
 /**
  * Debian's Chromium, either with WebGPU on (SwiftShader runs it on the CPU) or with the GPU off, so
- * the page finds no WebGPU adapter and must fall back to WASM.
+ * the page finds no WebGPU adapter and must fall back to WASM. `extraFlags` are added as given.
  */
-export function launchChromium(backend: BackendUnderTest): Promise<Browser> {
+export function launchChromium(backend: BackendUnderTest, extraFlags: string[] = []): Promise<Browser> {
   const flags = backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : ['--disable-gpu'];
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...COMMON_FLAGS, ...flags] });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...COMMON_FLAGS, ...flags, ...extraFlags] });
 }

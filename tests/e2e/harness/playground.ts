@@ -6,13 +6,48 @@ import type { Transcript } from '../../../src/transcript/types';
 export class PlaygroundPage {
   constructor(readonly page: Page) {}
 
-  static async open(context: BrowserContext, url: string): Promise<PlaygroundPage> {
+  /** Errors the page threw and did not catch. */
+  readonly errors: string[] = [];
+
+  /** Opens the playground and, unless told not to, waits until its model is loaded. */
+  static async open(context: BrowserContext, url: string, { waitForModel = true } = {}): Promise<PlaygroundPage> {
     const page = await context.newPage();
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    await page.goto(url);
     const playground = new PlaygroundPage(page);
-    await playground.badge.and(page.locator('[data-backend]')).waitFor({ timeout: 120_000 });
+    page.on('pageerror', (error) => {
+      playground.errors.push(error.message);
+      console.error(`page error: ${error.message}`);
+    });
+    await page.goto(url);
+    if (waitForModel) await playground.waitForModel();
     return playground;
+  }
+
+  async waitForModel(timeout = 120_000): Promise<void> {
+    await this.badge.and(this.page.locator('[data-backend]')).waitFor({ timeout });
+  }
+
+  /** The message that says what went wrong and what to do. */
+  get fault() {
+    return this.page.getByTestId('fault');
+  }
+
+  /** Waits for a fault message of this kind and returns its two sentences. */
+  async waitForFault(kind: string, timeout = 120_000): Promise<{ what: string; todo: string }> {
+    await this.page.locator(`[data-testid=fault][data-kind="${kind}"]`).waitFor({ timeout });
+    return {
+      what: (await this.page.getByTestId('fault-what').textContent()) ?? '',
+      todo: (await this.page.getByTestId('fault-todo').textContent()) ?? '',
+    };
+  }
+
+  async setSeed(seed: number): Promise<void> {
+    await this.page.getByTestId('seed').fill(String(seed));
+    await this.page.getByTestId('seed').dispatchEvent('change');
+  }
+
+  /** The generated text as the stream shows it, token by token. */
+  async tokenTexts(): Promise<string[]> {
+    return this.page.getByTestId('token').evaluateAll((tokens) => tokens.map((t) => t.textContent ?? ''));
   }
 
   get badge() {

@@ -1,0 +1,16 @@
+/**
+ * Which files the site serves for the model and its runtime. The build copies exactly these, and a
+ * failed load is checked against them.
+ */
+
+/**
+ * The files the browser needs from the model's folder, `models/<name>/`; the rest of `models/` is the
+ * recipe and its outputs.
+ */
+export const MODEL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'tagger.json', 'onnx/model.onnx'] as const;
+
+/** Those the worker loads; `tagger.json` is the page's. */
+export const WORKER_MODEL_FILES = MODEL_FILES.filter((file) => file !== 'tagger.json');
+
+/** The one onnxruntime build that both WebGPU and WASM sessions run on, served from `<base>ort/`. */
+export const RUNTIME_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'] as const;

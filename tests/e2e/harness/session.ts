@@ -1,0 +1,54 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launchChromium, type BackendUnderTest } from './browser';
+import { SITE_DIR } from './build-site';
+import { serveStatic, type StaticSite } from './static-server';
+
+export interface SessionOptions {
+  /** Serve the site cross-origin isolated (COOP and COEP headers). */
+  isolated?: boolean;
+  /** More Chromium flags. */
+  flags?: string[];
+  /** Let the page run what its Content-Security-Policy forbids, to test what the page itself does without that guard. */
+  bypassCSP?: boolean;
+}
+
+/** The built site on its own server and one Chromium on it, with what the tests watch for along the way. */
+export interface Session {
+  site: StaticSite;
+  browser: Browser;
+  context: BrowserContext;
+  /** Console messages in which the browser reported a Content-Security-Policy violation. */
+  cspReports: string[];
+  /** Requests that left the site's origin. */
+  foreign: string[];
+  close(): Promise<void>;
+}
+
+export async function startSession(backend: BackendUnderTest, options: SessionOptions = {}): Promise<Session> {
+  const site = await serveStatic(SITE_DIR, '/tagplay/', { isolated: options.isolated });
+  const browser = await launchChromium(backend, options.flags);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 }, acceptDownloads: true, bypassCSP: options.bypassCSP ?? false });
+  const origin = new URL(site.url).origin;
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const cspReports: string[] = [];
+  const foreign: string[] = [];
+  context.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) cspReports.push(message.text());
+  });
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol !== 'blob:' && url.protocol !== 'data:' && url.origin !== origin) foreign.push(request.url());
+  });
+  return {
+    site,
+    browser,
+    context,
+    cspReports,
+    foreign,
+    close: async () => {
+      await context.close();
+      await browser.close();
+      await site.close();
+    },
+  };
+}
