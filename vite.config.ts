@@ -1,7 +1,7 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
-import { MODEL_FILES, RUNTIME_FILES } from './src/worker/model-files';
+import { MODEL_FILES, RUNTIME_FILES } from './src/worker/model-files.ts';
 
 /**
  * The dev server injects CSS as `<style>` elements, which index.html's Content-Security-Policy refuses;

@@ -17,7 +17,9 @@ export class FrameQueue<T> {
     this.items = [];
   }
 
-  private drain(): void {
+  /** Hands over what has arrived now, without waiting for the frame. */
+  drain(): void {
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.frame = null;
     const items = this.items;
     this.items = [];

@@ -1,5 +1,6 @@
 import { decodeShareState } from '../share/codec';
 import { defaultShareState } from '../share/defaults';
+import { LIMITS } from '../share/limits';
 import { SHARE_VERSION, type ShareState } from '../share/state';
 import type { Policy, PolicyChange } from '../steering/policy';
 import type { SamplingParams } from '../steering/sampler';
@@ -8,18 +9,40 @@ import type { TimelineEntry } from '../steering/timeline';
 import type { SentenceLabel } from '../tagger';
 import type { EmotionWeights } from '../tagger/emotion';
 import type { Transcript, TranscriptToken } from '../transcript/types';
-import type { Backend, DeviceChoice, LoadProgress, RunEnd, RunRequest, StepBatch } from '../worker/api';
+import type { Backend, DeviceChoice, LoadProgress, RunEnd, RunErrorKind, RunRequest, StepBatch } from '../worker/api';
+import { loadFailureKind } from '../worker/load-failure';
 import { crossCheck, loadTagger, type Verdict } from './cross-check';
 import { FrameQueue } from './frame-queue';
 import { applyChanges } from './policy-view';
 import { promptPieces, taggedSentences } from './sentences';
 import { shareHash } from './share-link';
 import { summarizeTemptation } from './temptation';
+import { measureMemory, type TestHooks } from './test-hooks';
 import { TokenViews, type TokenView } from './token-view';
 import { remoteCallback, startModelWorker, type ModelWorker } from './worker-client';
 
 export type Phase = 'loading' | 'ready' | 'failed';
 export type ChartScale = 'prob' | 'logit';
+
+/** Something that went wrong with the model or its worker, what to do about it, and the buttons that do it. */
+export interface Fault {
+  kind: 'missing' | 'unreachable' | 'damaged' | 'load' | 'crash' | 'device-lost' | 'generation';
+  /** What happened. */
+  what: string;
+  /** What the user can do. */
+  todo: string;
+  actions: FaultAction[];
+}
+
+export interface FaultAction {
+  label: string;
+  testId: string;
+  run: () => void;
+}
+
+/** How often the page asks the worker whether it is alive, and how long it waits for the answer. */
+const PING_EVERY_MS = 1_000;
+const WORKER_SILENCE_MS = 12_000;
 
 /** The controls a run starts from, besides the policy. */
 export interface Settings {
@@ -65,6 +88,18 @@ const basePath = () => new URL(import.meta.env.BASE_URL, document.baseURI).pathn
 
 const stripView = ({ tag: _tag, banned: _banned, ...token }: TokenView): TranscriptToken => token;
 
+/** `?testhooks` in the page's address exposes `window.__tagplay` and lets tests inject faults into the worker. */
+const testHooksWanted = () => new URLSearchParams(location.search).has('testhooks');
+
+const LOAD_ADVICE: Record<'missing' | 'unreachable' | 'damaged' | 'load', string> = {
+  missing:
+    'The site was put online without its model files, or under another path. Deploy the models/ and ort/ folders of the build next to index.html, then try again.',
+  unreachable: 'The connection to the site failed while the model was loading. Check your connection, or that the site is still up, then try again.',
+  damaged:
+    'A model file is damaged or cut short, as by an interrupted upload or download. Try again; if it fails again, deploy the models/ folder of the build once more.',
+  load: 'Try again; if it keeps failing, reload the page or try another browser.',
+};
+
 /**
  * The playground's state and actions. The worker does the generating; this keeps the controls, the
  * policy as the user sees it, and the runs as they stream in, updated at most once per animation frame.
@@ -72,6 +107,10 @@ const stripView = ({ tag: _tag, banned: _banned, ...token }: TokenView): Transcr
 export class Playground {
   phase = $state<Phase>('loading');
   failure = $state<string | null>(null);
+  /** What went wrong, kept until the next load; the run it hit, if any, stays on the page. */
+  fault = $state.raw<Fault | null>(null);
+  /** The model's context in tokens, once loaded. */
+  maxLength = $state(0);
   progress = $state<LoadProgress | null>(null);
   backend = $state.raw<BackendInfo | null>(null);
   groups = $state.raw<TagGroup[]>([]);
@@ -92,6 +131,12 @@ export class Playground {
   private live = $state.raw<PolicyChange[]>([]);
   private tagger = $state.raw<EmotionWeights | null>(null);
   private worker: ModelWorker | null = null;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  /** Every change sent to the worker during the current run, in order; unlike `live`, kept after the run. */
+  private sent: PolicyChange[] = [];
+  /** The device the current worker was asked for. */
+  private device: DeviceChoice = 'auto';
+  readonly testHooks = testHooksWanted();
   private views: TokenViews | null = null;
   private readonly labels = new Map<string, SentenceLabel>();
   private readonly queue = new FrameQueue<{ run: RunRequest; batch: StepBatch }>((items) => this.absorb(items));
@@ -127,37 +172,52 @@ export class Playground {
     return { version: SHARE_VERSION, ...run.request, maxNewTokens, timeline: run.timeline, pace };
   });
 
-  /** Starts the worker and loads the model; a second call swaps the backend. */
-  async load(device: DeviceChoice = 'auto'): Promise<boolean> {
-    this.worker?.terminate();
-    this.queue.clear();
-    this.run = null;
+  /**
+   * Starts a new worker and loads the model; a second call swaps the backend. The run on the page stays
+   * there (a run still going is stopped where it is). `retry` is what "Try again" does if this fails.
+   */
+  async load(device: DeviceChoice = 'auto', retry: () => unknown = () => this.load(device)): Promise<boolean> {
+    this.discardWorker();
+    this.settle('user');
     this.phase = 'loading';
     this.failure = null;
+    this.fault = null;
     this.progress = null;
-    const worker = startModelWorker((message) => {
-      if (this.worker !== worker) return;
-      this.phase = 'failed';
-      this.failure = message;
-    });
+    this.device = device;
+    const worker = startModelWorker((message) => this.crashed(worker, message));
     this.worker = worker;
     this.loadTaggerOnce();
     try {
-      const result = await worker.api.load({ device, basePath: basePath() }, remoteCallback((progress: LoadProgress) => (this.progress = progress)));
+      const options = { device, basePath: basePath(), testHooks: this.testHooks };
+      const result = await worker.api.load(options, remoteCallback((progress: LoadProgress) => (this.progress = progress)));
       if (this.worker !== worker) return false;
       this.backend = { backend: result.backend, reason: result.reason, webgpuAvailable: result.webgpuAvailable };
       this.groups = result.groups;
       this.vocabulary = result.vocabulary;
+      this.maxLength = result.maxLength;
       this.phase = 'ready';
+      this.watch(worker);
       return true;
     } catch (error) {
       if (this.worker !== worker) return false;
-      this.phase = 'failed';
-      this.failure = errorText(error);
+      this.discardWorker();
+      const kind = loadFailureKind(error) ?? 'load';
+      const actions: FaultAction[] = [{ label: 'Try again', testId: 'fault-retry', run: () => void retry() }];
+      if (kind === 'load' && device !== 'wasm') actions.push({ label: 'Load on WASM instead', testId: 'fault-wasm', run: () => void this.load('wasm') });
+      this.failed({ kind, what: `The model could not be loaded: ${errorText(error)}`, todo: LOAD_ADVICE[kind], actions });
       return false;
     }
   }
 
+  /**
+   * After a fault: starts a new worker on `device`, loads the model, and goes on writing from the text
+   * the failed run had made so far (its prompt plus its tokens), with the policy it had reached.
+   */
+  async resumeAfterFault(device: DeviceChoice): Promise<void> {
+    const kept = this.run;
+    if (!(await this.load(device, () => this.resumeAfterFault(device)))) return;
+    if (kept && this.run === kept) this.continueFrom(kept);
+  }
   /** Restores the controls from a share link's text and replays it; a bad link leaves defaults and a message. */
   openLink(text: string): void {
     const result = decodeShareState(text, this.tags);
@@ -186,6 +246,7 @@ export class Playground {
     this.queue.clear();
     this.idlePolicy = request.initialPolicy;
     this.live = [];
+    this.sent = [];
     const tagIds = new Map(allTags(this.groups).map((t) => [t.id, t.name]));
     this.views = new TokenViews(request.initialPolicy, this.groups, this.tags, tagIds);
     this.run = { request, timeline: [], tokens: [], promptLength: 0, paused: stepping, ended: null, error: null, liveEchoed: 0, backend: this.backend.backend };
@@ -204,6 +265,7 @@ export class Playground {
   change(change: PolicyChange): void {
     if (this.running) {
       this.live = [...this.live, change];
+      this.sent.push(change);
       void this.worker?.api.change(change);
     } else if (change.kind !== 'insert') {
       this.idlePolicy = applyChanges(this.idlePolicy, [change], this.groups);
@@ -238,17 +300,22 @@ export class Playground {
     const timeline = [...run.timeline];
     const tokens = [...run.tokens];
     let next: RunView = run;
+    let errorKind: RunErrorKind = 'generation';
     for (const { run: owner, batch } of items) {
       // Batches of a run that has since been replaced are dropped.
       if (owner !== run.request) continue;
       timeline.push(...batch.timeline);
       for (const step of batch.steps) tokens.push(views.view(step, timeline));
       next = { ...next, timeline, tokens, paused: batch.paused, liveEchoed: batch.liveChanges, promptLength: batch.promptLength };
-      if (batch.ended) next = { ...next, ended: batch.ended, error: batch.error ?? null };
+      if (batch.ended) {
+        next = { ...next, ended: batch.ended, error: batch.error ?? null };
+        errorKind = batch.errorKind ?? 'generation';
+      }
     }
     if (next === run) return;
     if (next.ended !== null) this.finish(next);
     this.run = next;
+    if (next.ended === 'error') this.runFailed(next, errorKind);
   }
 
   /** The run is over: its final policy, plus changes the worker got too late, becomes the controls' policy. */
@@ -260,9 +327,135 @@ export class Playground {
 
   private fail(request: RunRequest, error: string): void {
     const run = this.run;
-    if (!run || run.request !== request) return;
+    if (!run || run.request !== request || run.ended !== null) return;
     this.finish(run);
     this.run = { ...run, ended: 'error', error };
+    this.runFailed(this.run, 'generation');
+  }
+
+  /** Ends the run on the page as it stands, with what has arrived so far, if it is still going. */
+  private settle(ended: RunEnd, error: string | null = null): void {
+    this.queue.drain();
+    const run = this.run;
+    if (!run || run.ended !== null) return;
+    this.finish(run);
+    this.run = { ...run, ended, error, paused: false };
+  }
+
+  /** The last run with its text and the buttons that go on from it. */
+  private resumeActions(backend: Backend | undefined, preferWasm: boolean): FaultAction[] {
+    const here: FaultAction = { label: 'Resume', testId: 'fault-resume', run: () => void this.resumeAfterFault(backend ?? 'auto') };
+    const wasm: FaultAction = { label: 'Resume on WASM', testId: 'fault-resume-wasm', run: () => void this.resumeAfterFault('wasm') };
+    if (backend !== 'webgpu') return [here];
+    return preferWasm ? [wasm, { ...here, label: 'Resume on WebGPU' }] : [here, wasm];
+  }
+
+  /**
+   * A run ended with an error. The worker is replaced either way: after a failed step onnxruntime's
+   * session may be unusable, and after a lost device it certainly is.
+   */
+  private runFailed(run: RunView, kind: RunErrorKind): void {
+    this.discardWorker();
+    const kept = `The ${run.tokens.length} token${run.tokens.length === 1 ? '' : 's'} written so far are kept below.`;
+    if (kind === 'device-lost') {
+      this.failed({
+        kind,
+        what: `The GPU stopped working during generation. ${run.error ?? ''}`.trim(),
+        todo: `${kept} WASM runs on the processor and needs no GPU: resume on WASM to go on from that text (or try WebGPU again).`,
+        actions: this.resumeActions(run.backend, true),
+      });
+      return;
+    }
+    this.failed({
+      kind,
+      what: `Generation failed: ${run.error ?? 'an unknown error'}`,
+      todo: `${kept} Resume restarts the model and goes on from that text.`,
+      actions: this.resumeActions(run.backend, false),
+    });
+  }
+
+  /** The worker died (an error event) or stopped answering the watchdog. */
+  private crashed(worker: ModelWorker, why: string): void {
+    if (this.worker !== worker) return;
+    this.discardWorker();
+    const loading = this.phase === 'loading';
+    this.settle('error', `The model worker stopped (${why}).`);
+    const run = this.run;
+    const backend = this.backend?.backend;
+    if (loading || !run) {
+      const device = this.device;
+      this.failed({
+        kind: 'crash',
+        what: `The model worker stopped unexpectedly (${why}).`,
+        todo: 'It may have run out of memory. Reload the model to go on.',
+        actions: [{ label: 'Reload the model', testId: 'fault-retry', run: () => void this.load(device) }],
+      });
+      return;
+    }
+    this.failed({
+      kind: 'crash',
+      what: `The model worker stopped unexpectedly (${why}); it may have run out of memory or crashed.`,
+      todo: `The ${run.tokens.length} token${run.tokens.length === 1 ? '' : 's'} written so far are kept below. Resume restarts the model and goes on from that text.`,
+      actions: [...this.resumeActions(backend, false), { label: 'Reload without resuming', testId: 'fault-retry', run: () => void this.load(backend ?? 'auto') }],
+    });
+  }
+
+  private failed(fault: Fault): void {
+    this.phase = 'failed';
+    this.failure = fault.what;
+    this.fault = fault;
+  }
+
+  /** Starts a run from the kept run's prompt and text, with the rest of its token budget and its last policy. */
+  private continueFrom(kept: RunView): void {
+    const text = kept.request.prompt + kept.tokens.map((t) => t.text).join('');
+    // A share link holds at most this much prompt; the model's context is far shorter anyway.
+    this.settings.prompt = text.slice(-LIMITS.promptLength);
+    const maxNewTokens = Math.max(1, kept.request.maxNewTokens - kept.tokens.length);
+    this.start({ version: SHARE_VERSION, ...kept.request, prompt: this.settings.prompt, maxNewTokens, initialPolicy: this.idlePolicy, timeline: [], pace: this.settings.pace });
+  }
+
+  /** Pings the worker while it is the page's; one that stops answering has died (a terminated worker tells nobody). */
+  private watch(worker: ModelWorker): void {
+    this.stopWatching();
+    let waitingSince: number | null = null;
+    this.watchdog = setInterval(() => {
+      if (waitingSince !== null) {
+        if (performance.now() - waitingSince > WORKER_SILENCE_MS) this.crashed(worker, `it did not answer for ${WORKER_SILENCE_MS / 1000} s`);
+        return;
+      }
+      const sentAt = performance.now();
+      waitingSince = sentAt;
+      void worker.api.ping().then(() => {
+        if (waitingSince === sentAt) waitingSince = null;
+      });
+    }, PING_EVERY_MS);
+  }
+
+  private stopWatching(): void {
+    if (this.watchdog !== null) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+
+  private discardWorker(): void {
+    this.stopWatching();
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  /** What `window.__tagplay` offers tests (with `?testhooks`): faults, and what the page and the worker recorded. */
+  testApi(): TestHooks {
+    const worker = () => {
+      if (!this.worker) throw new Error('No model worker is running.');
+      return this.worker;
+    };
+    return {
+      terminateWorker: () => worker().terminate(),
+      injectFault: (fault) => worker().api.injectFault(fault),
+      sentChanges: () => this.sent.map((change) => ({ ...change })),
+      workerTimeline: () => worker().api.timeline(),
+      memory: async () => ({ ...(await measureMemory()), workerWasmBytes: (await worker().api.memory()).wasmBytes }),
+    };
   }
 
   private loadTaggerOnce(): void {

@@ -17,6 +17,8 @@ export interface LoadOptions {
   device: DeviceChoice;
   /** Absolute path of the site's base, e.g. `/tagplay/`; the model and runtime files live under it. */
   basePath: string;
+  /** Allows `injectFault` and makes `memory` measure the WebAssembly heap; for tests only (the page's `?testhooks`). */
+  testHooks?: boolean;
 }
 
 export interface LoadResult {
@@ -28,6 +30,8 @@ export interface LoadResult {
   groups: TagGroup[];
   /** Each token's text on its own, for showing alternatives. */
   vocabulary: string[];
+  /** The model's context: prompt and generated tokens together stop at this many positions. */
+  maxLength: number;
 }
 
 export interface LoadProgress {
@@ -41,6 +45,21 @@ export type RunRequest = Omit<ShareState, 'version'>;
 
 export type RunEnd = StopReason | 'user' | 'error';
 
+/** What went wrong when a run ended with `'error'`: the GPU device was lost, or anything else failed. */
+export type RunErrorKind = 'device-lost' | 'generation';
+
+/** Faults a test can inject into a loaded worker (only with `LoadOptions.testHooks`). */
+export type InjectedFault =
+  /** The next model step throws, as a failing runtime would. */
+  | 'step-error'
+  /** Destroys the WebGPU device, which the browser then reports as lost, as after a driver reset. */
+  | 'destroy-device';
+
+export interface WorkerMemory {
+  /** Bytes of WebAssembly memory (onnxruntime's heap); null unless loaded with `testHooks`. */
+  wasmBytes: number | null;
+}
+
 /** What the worker pushes to the page, a few steps at a time. */
 export interface StepBatch {
   /** Timeline entries recorded since the previous batch, in order: replayed ones and live ones alike. */
@@ -53,6 +72,7 @@ export interface StepBatch {
   /** Set on the last batch of a run. */
   ended: RunEnd | null;
   error?: string;
+  errorKind?: RunErrorKind;
   promptLength: number;
 }
 
@@ -75,4 +95,11 @@ export interface WorkerApi {
   stop(): void;
   /** Tokens per second; 0 means as fast as possible. */
   setPace(tokensPerSecond: number): void;
+  /** Answers at once: the page's watchdog uses it to notice a worker that died. */
+  ping(): boolean;
+  /** The current (or last) run's timeline as the worker recorded it, replayed and live changes alike. */
+  timeline(): TimelineEntry[];
+  memory(): WorkerMemory;
+  /** Test only: see `InjectedFault`. Refused unless loaded with `testHooks`. */
+  injectFault(fault: InjectedFault): Promise<void>;
 }

@@ -2,16 +2,21 @@
  * The model worker: loads the model once, then runs one generation at a time for the page. Everything
  * about ONNX and transformers.js stays behind this file and `src/model/`.
  */
+import { env } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import { loadModel, type LoadedModel } from '../model/causal-lm';
-import { Generation } from '../steering/engine';
-import type { BatchListener, LoadProgress, LoadResult, RunEnd, RunRequest, WorkerApi } from './api';
+import { Generation, type LanguageModel } from '../steering/engine';
+import type { Backend, BatchListener, InjectedFault, LoadProgress, LoadResult, RunEnd, RunRequest, WorkerApi } from './api';
 import { pickBackend, probeWebGpu } from './backend';
-import { RunLoop } from './run-loop';
+import { explainLoadFailure } from './load-failure';
+import { RUNTIME_FILES, WORKER_MODEL_FILES } from './model-files';
+import { RunLoop, type RunFailure } from './run-loop';
 import { MODEL_NAME, useLocalRuntime } from './runtime-env';
 import { TokenTexts } from './token-text';
+import { trackWasmMemory, wasmMemoryBytes } from './wasm-memory';
 
 let model: LoadedModel | null = null;
+let backend: Backend | null = null;
 let current: { loop: RunLoop; done: Promise<RunEnd> } | null = null;
 /** Counts `start` calls, so that of several that wait for the same run to stop only the last goes on. */
 let starts = 0;
@@ -20,6 +25,17 @@ let starts = 0;
  * they wait here and are applied, in order, before its first token.
  */
 let opening: ((loop: RunLoop) => void)[] | null = null;
+let testHooks = false;
+/** Set by the `step-error` test fault: the next model step throws. */
+let failNextStep = false;
+
+/** The little of a WebGPU device this worker touches; this TypeScript's DOM library has no WebGPU types. */
+interface GpuDeviceLike {
+  lost: Promise<{ reason?: string; message?: string }>;
+  destroy(): void;
+}
+/** Once the WebGPU device is lost, every later step fails with this error. */
+let deviceLost: Error | null = null;
 
 function control(action: (loop: RunLoop) => void): void {
   if (opening) opening.push(action);
@@ -39,12 +55,59 @@ function toProgress(info: unknown): LoadProgress | null {
   return { file: event.file, fraction: typeof event.progress === 'number' ? event.progress / 100 : null };
 }
 
+/** onnxruntime's WebGPU device, once a WebGPU session exists. */
+async function webGpuDevice(): Promise<GpuDeviceLike | null> {
+  const holder = env.backends.onnx.webgpu as { device?: GpuDeviceLike | Promise<GpuDeviceLike> } | undefined;
+  return (await holder?.device) ?? null;
+}
+
+/** Watches the WebGPU device: when it is lost, the current run ends with that error, and so does every later one. */
+async function watchDevice(): Promise<void> {
+  const device = await webGpuDevice();
+  if (!device) return;
+  const info = await device.lost;
+  const reason = info.reason && info.reason !== 'unknown' ? `${info.reason}` : 'no reason given';
+  deviceLost = new Error(`The GPU device was lost (${reason}${info.message ? `: ${info.message}` : ''}).`);
+  deviceLost.name = 'DeviceLostError';
+  current?.loop.fail(deviceLost);
+}
+
+/** What the page is told about an error that ended a run: a lost device is named as such. */
+async function explainRunError(error: unknown): Promise<RunFailure> {
+  if (backend === 'webgpu' && !deviceLost) {
+    // A destroyed device fails the step and resolves `lost` at about the same time; let `lost` land first.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (deviceLost) {
+    const cause = error === deviceLost ? '' : ` The step failed with: ${errorText(error)}`;
+    return { kind: 'device-lost', message: `${deviceLost.message}${cause}` };
+  }
+  return { kind: 'generation', message: errorText(error) };
+}
+
+/** The model as the engine sees it; the `step-error` test fault makes its next step throw. */
+function faultable(lm: LanguageModel): LanguageModel {
+  if (!testHooks) return lm;
+  return {
+    maxLength: lm.maxLength,
+    endOfText: lm.endOfText,
+    reset: () => lm.reset(),
+    next: async (tokens) => {
+      if (failNextStep) {
+        failNextStep = false;
+        throw new Error('Injected fault: the model step failed (test hook).');
+      }
+      return lm.next(tokens);
+    },
+  };
+}
+
 function createLoop(loaded: LoadedModel, request: RunRequest, onBatch: BatchListener): RunLoop {
   const { lm, groups, tokenizer } = loaded;
   const encoded = tokenizer.encode(request.prompt, { add_special_tokens: false });
   // An empty prompt starts a fresh document, which in training always followed an end-of-text.
   const promptIds = encoded.length > 0 ? encoded : [lm.endOfText];
-  const generation = new Generation(lm, groups, {
+  const generation = new Generation(faultable(lm), groups, {
     promptIds,
     seed: request.seed,
     sampling: request.sampling,
@@ -53,27 +116,41 @@ function createLoop(loaded: LoadedModel, request: RunRequest, onBatch: BatchList
     timeline: request.timeline,
   });
   const texts = new TokenTexts(decoder(loaded));
-  return new RunLoop(generation, (step) => ({ ...step, text: texts.next(step.token) }), onBatch, promptIds.length, request.pace);
+  return new RunLoop(generation, (step) => ({ ...step, text: texts.next(step.token) }), onBatch, promptIds.length, request.pace, explainRunError);
 }
 
 const api: WorkerApi = {
   async load(options, onProgress): Promise<LoadResult> {
     if (model) throw new Error('The model is already loaded; start a new worker to change backend.');
+    testHooks = options.testHooks === true;
+    if (testHooks) trackWasmMemory();
     useLocalRuntime(options.basePath);
     const probe = await probeWebGpu();
-    let { backend, reason } = pickBackend(options.device, probe);
+    let { backend: chosen, reason } = pickBackend(options.device, probe);
     const report = (info: unknown) => {
       const progress = toProgress(info);
       if (progress) onProgress(progress);
     };
+    const origin = self.location.origin;
+    const modelDir = new URL(`${options.basePath}models/${MODEL_NAME}/`, origin);
+    const needed = [
+      ...WORKER_MODEL_FILES.map((file) => ({ name: `The model file ${file}`, url: new URL(file, modelDir) })),
+      ...RUNTIME_FILES.map((file) => ({ name: `The runtime file ${file}`, url: new URL(`${options.basePath}ort/${file}`, origin) })),
+    ];
     try {
-      model = await loadModel(MODEL_NAME, backend, report);
+      try {
+        model = await loadModel(MODEL_NAME, chosen, report);
+      } catch (error) {
+        if (chosen !== 'webgpu') throw error;
+        reason = `WebGPU failed to start (${errorText(error)}), so WASM`;
+        chosen = 'wasm';
+        model = await loadModel(MODEL_NAME, chosen, report);
+      }
     } catch (error) {
-      if (backend !== 'webgpu') throw error;
-      reason = `WebGPU failed to start (${errorText(error)}), so WASM`;
-      backend = 'wasm';
-      model = await loadModel(MODEL_NAME, backend, report);
+      throw await explainLoadFailure(error, needed);
     }
+    backend = chosen;
+    if (backend === 'webgpu') void watchDevice();
     const decode = decoder(model);
     const vocabulary = Array.from({ length: model.tokenizer.get_vocab().size }, (_, id) => decode([id]));
     return {
@@ -82,6 +159,7 @@ const api: WorkerApi = {
       webgpuAvailable: probe.available,
       groups: model.groups,
       vocabulary,
+      maxLength: model.lm.maxLength,
     };
   },
 
@@ -102,6 +180,7 @@ const api: WorkerApi = {
     const loop = createLoop(model, request, onBatch);
     if (stepping) loop.stepOnce();
     for (const action of queued) action(loop);
+    if (deviceLost) loop.fail(deviceLost);
     current = { loop, done: loop.run() };
   },
 
@@ -111,6 +190,21 @@ const api: WorkerApi = {
   stepOnce: () => control((loop) => loop.stepOnce()),
   stop: () => control((loop) => loop.stop()),
   setPace: (tokensPerSecond) => control((loop) => loop.setPace(tokensPerSecond)),
+
+  ping: () => true,
+  timeline: () => [...(current?.loop.timeline ?? [])],
+  memory: () => ({ wasmBytes: wasmMemoryBytes() }),
+
+  async injectFault(fault: InjectedFault) {
+    if (!testHooks) throw new Error('Faults can only be injected into a worker loaded with test hooks.');
+    if (fault === 'step-error') {
+      failNextStep = true;
+      return;
+    }
+    const device = backend === 'webgpu' ? await webGpuDevice() : null;
+    if (!device) throw new Error('There is no WebGPU device to destroy: the model runs on WASM.');
+    device.destroy();
+  },
 };
 
 Comlink.expose(api);

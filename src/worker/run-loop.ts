@@ -1,7 +1,8 @@
 import type { Generation, Step } from '../steering/engine';
 import type { PolicyChange } from '../steering/policy';
 import type { TranscriptToken } from '../transcript/types';
-import type { RunEnd, StepBatch } from './api';
+import type { TimelineEntry } from '../steering/timeline';
+import type { RunEnd, RunErrorKind, StepBatch } from './api';
 
 /** Longest a finished step waits before it is sent to the page, when steps come faster than this. */
 const BATCH_MS = 30;
@@ -17,6 +18,14 @@ function yieldToEvents(): Promise<void> {
     channel.port2.postMessage(null);
   });
 }
+
+/** A run's error as the page is told it. */
+export interface RunFailure {
+  message: string;
+  kind: RunErrorKind;
+}
+
+const asFailure = async (error: unknown): Promise<RunFailure> => ({ message: error instanceof Error ? error.message : String(error), kind: 'generation' });
 
 /**
  * Drives one `Generation`: paces it, pauses, steps and stops it on request, and sends its steps and
@@ -36,15 +45,36 @@ export class RunLoop {
   private pending: TranscriptToken[] = [];
   private sentTimeline = 0;
   private lastFlush = 0;
+  /** Rejects when `fail` is called, so that a step that never returns (a lost GPU) cannot hold the run. */
+  private readonly failure: Promise<never>;
+  private rejectFailure: (error: unknown) => void = () => {};
+  private failedWith: { error: unknown } | null = null;
 
+  /** `explain` turns an error that ended the run into what the page is told. */
   constructor(
     private readonly generation: Generation,
     private readonly describe: (step: Step) => TranscriptToken,
     private readonly send: (batch: StepBatch) => void,
     private readonly promptLength: number,
     pace: number,
+    private readonly explain: (error: unknown) => Promise<RunFailure> = asFailure,
   ) {
     this.pace = pace;
+    this.failure = new Promise<never>((_, reject) => (this.rejectFailure = reject));
+    // Nobody may be waiting on it when it rejects.
+    this.failure.catch(() => {});
+  }
+
+  /** The timeline as recorded so far. */
+  get timeline(): readonly TimelineEntry[] {
+    return this.generation.timeline;
+  }
+
+  /** Ends the run with this error, even in the middle of a step. */
+  fail(error: unknown): void {
+    this.failedWith ??= { error };
+    this.rejectFailure(error);
+    this.interrupt();
   }
 
   change(change: PolicyChange): void {
@@ -89,6 +119,7 @@ export class RunLoop {
   async run(): Promise<RunEnd> {
     try {
       for (;;) {
+        if (this.failedWith) throw this.failedWith.error;
         if (this.stopRequested) return this.finish('user');
         if (this.paused && this.allowance === 0) {
           this.flush();
@@ -96,7 +127,7 @@ export class RunLoop {
           continue;
         }
         if (!this.paused && (await this.waitForPace())) continue;
-        const step = await this.generation.step();
+        const step = await Promise.race([this.generation.step(), this.failure]);
         if (!step) return this.finish(this.generation.stopped ?? 'user');
         if (this.allowance > 0) this.allowance--;
         this.pending.push(this.describe(step));
@@ -104,7 +135,7 @@ export class RunLoop {
         await yieldToEvents();
       }
     } catch (error) {
-      return this.finish('error', error instanceof Error ? error.message : String(error));
+      return this.finish('error', await this.explain(error));
     }
   }
 
@@ -139,19 +170,21 @@ export class RunLoop {
     this.wake?.();
   }
 
-  private flush(ended: RunEnd | null = null, error?: string): void {
+  private flush(ended: RunEnd | null = null, failure?: RunFailure): void {
     const timeline = this.generation.timeline.slice(this.sentTimeline);
     if (this.pending.length === 0 && timeline.length === 0 && ended === null && !this.paused) return;
     this.sentTimeline = this.generation.timeline.length;
     const steps = this.pending;
     this.pending = [];
     this.lastFlush = performance.now();
-    this.send({ timeline, liveChanges: this.liveChanges, steps, paused: this.paused && ended === null, ended, error, promptLength: this.promptLength });
+    const batch: StepBatch = { timeline, liveChanges: this.liveChanges, steps, paused: this.paused && ended === null, ended, promptLength: this.promptLength };
+    if (failure) Object.assign(batch, { error: failure.message, errorKind: failure.kind });
+    this.send(batch);
   }
 
-  private finish(ended: RunEnd, error?: string): RunEnd {
+  private finish(ended: RunEnd, failure?: RunFailure): RunEnd {
     this.ended = true;
-    this.flush(ended, error);
+    this.flush(ended, failure);
     return ended;
   }
 }
