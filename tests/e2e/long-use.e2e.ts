@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MemoryReport } from '../../src/ui/test-hooks';
+import { PlaygroundPage } from './harness/playground';
+import { startSession, type Session } from './harness/session';
+
+const RUNS = 20;
+const TOKENS = 40;
+/** The measurement after this run is the baseline: the first runs still warm up (compiled code, onnxruntime's arena). */
+const WARM = 3;
+const GROWTH_LIMIT = 1.5;
+
+const mb = (bytes: number | null) => (bytes === null ? 'n/a' : (bytes / 2 ** 20).toFixed(2));
+
+// Cross-origin isolated, so the page may call performance.measureUserAgentSpecificMemory, which
+// measures the worker's JavaScript heap too; eagerly, rather than at the browser's next garbage collection.
+describe('long use on WASM', () => {
+  let session: Session;
+
+  beforeAll(async () => {
+    session = await startSession('wasm', { isolated: true, flags: ['--enable-blink-features=ForceEagerMeasureMemory'] });
+  });
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it(`${RUNS} generations in one page without reload: all finish, and the worker's memory stays flat`, async () => {
+    const playground = await PlaygroundPage.open(session.context, `${session.site.url}?testhooks`);
+    const page = playground.page;
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await playground.setMaxTokens(TOKENS);
+    await playground.setPaceStep(9);
+    const reports: (MemoryReport & { tokens: number })[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      await playground.setSeed(run);
+      await playground.generate();
+      expect(['max-tokens', 'end-of-text']).toContain(await playground.waitForEnd());
+      const tokens = await playground.tokenCount();
+      expect(tokens).toBeGreaterThan(0);
+      reports.push({ ...(await page.evaluate(() => window.__tagplay!.memory())), tokens });
+    }
+    console.log(`long use: ${RUNS} generations of up to ${TOKENS} tokens, memory after each, in MiB (${reports[0].method})`);
+    console.log('run  tokens  worker JS  worker WASM  page JS');
+    for (const [i, r] of reports.entries()) {
+      console.log(`${String(i + 1).padStart(3)}  ${String(r.tokens).padStart(6)}  ${mb(r.workerJsBytes).padStart(9)}  ${mb(r.workerWasmBytes).padStart(11)}  ${mb(r.pageJsBytes).padStart(7)}`);
+    }
+    const base = reports[WARM - 1];
+    const last = reports.at(-1)!;
+    expect(last.method).toBe('performance.measureUserAgentSpecificMemory');
+    for (const key of ['workerJsBytes', 'workerWasmBytes', 'pageJsBytes'] as const) {
+      expect(base[key], key).toBeGreaterThan(0);
+      expect(last[key]!, `${key} after run ${RUNS} against run ${WARM}`).toBeLessThanOrEqual(base[key]! * GROWTH_LIMIT);
+    }
+    expect(await playground.fault.count()).toBe(0);
+    expect(playground.errors).toEqual([]);
+  });
+
+  it('broke no rule of the Content-Security-Policy, isolated as well', () => {
+    expect(session.cspReports).toEqual([]);
+    expect(session.foreign).toEqual([]);
+  });
+});
