@@ -218,6 +218,7 @@ export class Playground {
     if (!(await this.load(device, () => this.resumeAfterFault(device)))) return;
     if (kept && this.run === kept) this.continueFrom(kept);
   }
+
   /** Restores the controls from a share link's text and replays it; a bad link leaves defaults and a message. */
   openLink(text: string): void {
     const result = decodeShareState(text, this.tags);

@@ -79,8 +79,9 @@ async function explainRunError(error: unknown): Promise<RunFailure> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (deviceLost) {
-    const cause = error === deviceLost ? '' : ` The step failed with: ${errorText(error)}`;
-    return { kind: 'device-lost', message: `${deviceLost.message}${cause}` };
+    // onnxruntime's own error after a loss is a long internal message; the loss itself says what happened.
+    if (error !== deviceLost) console.warn(`The step after the GPU device was lost failed with: ${errorText(error)}`);
+    return { kind: 'device-lost', message: deviceLost.message };
   }
   return { kind: 'generation', message: errorText(error) };
 }
