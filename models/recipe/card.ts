@@ -90,12 +90,12 @@ ${corpus.documents.stories.toLocaleString('en')} stories and ${corpus.documents.
 ${table(['tag', 'sentences in the corpus', 'in training after repeats'], [...EMOTIONS, RUDE].map((t) => [`<${t}>`, corpus.tagCounts[t].toLocaleString('en'), corpus.trainTagCountsAfterRepeats[t].toLocaleString('en')]))}
 
 ## Training (\`npm run model:train\`)
-${training.steps.toLocaleString('en')} steps of ${training.hyperparameters.batch} × ${training.hyperparameters.block} tokens (${(training.tokens_seen / 1e6).toFixed(1)}M tokens), AdamW (lr ${training.hyperparameters.lr}, ${training.hyperparameters.warmup} warm-up steps, cosine to 10 %), seed ${training.hyperparameters.seed}, on ${training.hardware} with PyTorch ${training.torch}: about ${Math.round(training.wall_seconds_estimate / 60)} minutes of wall time (shared with other work on the same two cores).
+${training.steps.toLocaleString('en')} steps of ${training.hyperparameters.batch} × ${training.hyperparameters.block} tokens (${(training.tokens_seen / 1e6).toFixed(1)}M tokens), AdamW (lr ${training.hyperparameters.lr}, ${training.hyperparameters.warmup} warm-up steps, cosine to 10 %), seed ${training.hyperparameters.seed}, on ${training.hardware} with PyTorch ${training.torch}: about ${Math.round(training.wall_seconds_estimate / 60)} minutes of wall time (shared with other work on the same two cores).${training.note ? ` ${training.note}` : ''}
 
 ${table(['step', 'train loss', 'held-out story loss', 'held-out comment loss'], training.log.filter((e: Json) => e.valid_story !== undefined).map((e: Json) => [e.step, num(e.loss), num(e.valid_story), num(e.valid_comment)]))}
 
 ## Evaluation (\`${ev.command}\`)
-Run in Node through the browser's own path: transformers.js with onnxruntime-node, the logits hook (\`src/steering/hook.ts\`) and the seeded sampler (${ev.settings.sampling}); ${ev.settings.samplesPerCondition} samples of ${ev.settings.tokensPerSample} tokens per condition, seeds ${ev.settings.seeds}; every generated sentence is judged by the tagger.
+Run in Node through the browser's own path: transformers.js with onnxruntime-node, the logits hook (\`src/steering/hook.ts\`) and the seeded sampler (${ev.settings.sampling}). Each condition generates samples of ${ev.settings.tokensPerSample} tokens from ${ev.settings.seeds}: ${ev.settings.samples.freeAndForced} for free and forced generation, ${ev.settings.samples.ban} per arm for bans, ${ev.settings.samples.boost} per boost level. Every generated sentence is judged by the tagger.
 
 ### Held-out loss
 ${table(['genre', 'tokens', 'loss (nats/token)', 'bits per byte (target ≤ 0.9 for stories)'], ['story', 'comment'].map((g) => [g, ev.heldOut[g].tokens.toLocaleString('en'), num(ev.heldOut[g].lossNatsPerToken), num(ev.heldOut[g].bitsPerByte)]))}

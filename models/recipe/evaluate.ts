@@ -20,6 +20,9 @@ const arg = (name: string, fallback: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const SAMPLES = arg('--samples', 200);
+// Ban and boost runs are 35 of the 44 conditions: fewer samples each keeps the run near 20 minutes on two CPU cores.
+const BAN_SAMPLES = arg('--ban-samples', 100);
+const BOOST_SAMPLES = arg('--boost-samples', 50);
 const TOKENS = arg('--tokens', 120);
 const BOOSTS = [-4, 0, 2, 4];
 
@@ -88,12 +91,12 @@ async function main() {
   const boost: Record<string, Record<string, number>> = {};
   for (const tag of EMOTIONS) {
     const prompt = INVITING_PROMPTS[tag];
-    const freeShare = labelShare(await run(prompt, {}), tag).share;
-    const bannedShare = labelShare(await run(prompt, { [tag]: { mode: 'ban', boost: 0 } }), tag).share;
+    const freeShare = labelShare(await run(prompt, {}, BAN_SAMPLES), tag).share;
+    const bannedShare = labelShare(await run(prompt, { [tag]: { mode: 'ban', boost: 0 } }, BAN_SAMPLES), tag).share;
     ban[tag] = { free: round(freeShare), banned: round(bannedShare), ratio: bannedShare > 0 ? round(freeShare / bannedShare, 2) : null };
     boost[tag] = {};
     for (const b of BOOSTS) {
-      boost[tag][String(b)] = b === 0 ? base[tag].taggerShare : round(labelShare(await run('<story>', { [tag]: { mode: 'allow', boost: b } }), tag).share);
+      boost[tag][String(b)] = b === 0 ? base[tag].taggerShare : round(labelShare(await run('<story>', { [tag]: { mode: 'allow', boost: b } }, BOOST_SAMPLES), tag).share);
     }
   }
   const auc = Object.fromEntries(EMOTIONS.map((t) => { const a = temptationAuc(free, t); return [t, a === null ? null : round(a)]; }));
@@ -105,9 +108,12 @@ async function main() {
     { policy: 'ban <angry> after an angry opening', text: (await run(INVITING_PROMPTS.angry, { angry: { mode: 'ban', boost: 0 } }, 1))[0].text },
   ];
   const report = {
-    command: `npm run model:eval${SAMPLES !== 200 ? ` -- --samples ${SAMPLES}` : ''}`,
+    command: 'npm run model:eval',
     model: { parameters: config.parameters, trainingSteps: config.training_steps },
-    settings: { samplesPerCondition: SAMPLES, tokensPerSample: TOKENS, seeds: `1..${SAMPLES}`, sampling: 'temperature 0.8, top-k 40, top-p 0.95' },
+    settings: {
+      samples: { freeAndForced: SAMPLES, ban: BAN_SAMPLES, boost: BOOST_SAMPLES }, tokensPerSample: TOKENS,
+      seeds: 'seeds 1, 2, … in every condition', sampling: 'temperature 0.8, top-k 40, top-p 0.95',
+    },
     heldOut: loss,
     freeGeneration: base,
     forcedFidelity: forced,
