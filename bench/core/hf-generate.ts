@@ -1,5 +1,5 @@
 import { StoppingCriteria, Tensor, type PreTrainedModel } from '@huggingface/transformers';
-import { TokenClock, type RuntimeClock, type TimedRun } from './timing';
+import { TokenClock, type Meters, type TimedRun } from './timing';
 
 /**
  * Ticks the clock once per generated token. `generate()` consults its stopping criteria right after
@@ -21,8 +21,8 @@ class ClockCriterion extends StoppingCriteria {
  * Path (b): transformers.js `generate()` with no hook, greedy, and `min_new_tokens` equal to
  * `max_new_tokens` so an early end-of-text cannot cut the run short.
  */
-export async function hfGenerate(model: PreTrainedModel, promptIds: number[], newTokens: number, meter: RuntimeClock | null): Promise<TimedRun> {
-  const clock = new TokenClock(meter);
+export async function hfGenerate(model: PreTrainedModel, promptIds: number[], newTokens: number, meters: Meters): Promise<TimedRun> {
+  const clock = new TokenClock(meters);
   await model.generate({
     inputs: new Tensor('int64', BigInt64Array.from(promptIds, BigInt), [1, promptIds.length]),
     max_new_tokens: newTokens,

@@ -1,5 +1,5 @@
 import { pastNames, type ModelShape } from './model-shape';
-import { TokenClock, type RuntimeClock, type TimedRun } from './timing';
+import { TokenClock, type Meters, type TimedRun } from './timing';
 
 /** The little of an onnxruntime tensor the loop touches; onnxruntime-node and onnxruntime-web both fit it. */
 export interface RawTensor {
@@ -27,12 +27,12 @@ function argmax(logits: Float32Array, from: number, to: number): number {
  * `past_key_values.*`, greedy argmax over the last row in JS, end-of-text ignored so exactly
  * `newTokens` come out. Nothing else happens between two runs.
  */
-export async function rawDecode(runtime: RawRuntime, shape: ModelShape, promptIds: number[], newTokens: number, meter: RuntimeClock | null): Promise<TimedRun> {
+export async function rawDecode(runtime: RawRuntime, shape: ModelShape, promptIds: number[], newTokens: number, meters: Meters): Promise<TimedRun> {
   const names = pastNames(shape);
   let past: Record<string, RawTensor> = Object.fromEntries(names.map((n) => [n, runtime.float32(new Float32Array(0), [1, shape.kvHeads, 0, shape.headDim])]));
   let ids = promptIds;
   let length = 0;
-  const clock = new TokenClock(meter);
+  const clock = new TokenClock(meters);
   for (let produced = 0; produced < newTokens; produced++) {
     const total = length + ids.length;
     const feeds: Record<string, RawTensor> = {

@@ -1,3 +1,5 @@
+import type { Meter } from './timing';
+
 /** The one method of an onnxruntime `InferenceSession` the meter wraps; every flavour has it. */
 interface Runnable {
   run(...args: never[]): Promise<unknown>;
@@ -8,7 +10,7 @@ interface Runnable {
  * loop's and the ones transformers.js makes alike): the rest of a path's time is overhead above the
  * runtime, ours or transformers.js's.
  */
-export class RuntimeMeter {
+export class RuntimeMeter implements Meter {
   private busyMs = 0;
 
   /** Wraps `run` on the prototype that `session` shares with every session of its module; calls never overlap here. */

@@ -1,4 +1,4 @@
-import { median, summarize, type DecodeSummary, type TimedRun } from './timing';
+import { median, summarize, type DecodeSummary, type MeterName, type TimedRun } from './timing';
 
 export type PathId = 'raw' | 'generate' | 'tagplay' | 'messaging';
 
@@ -16,7 +16,7 @@ export interface PathResult {
   tokensPerSecond: number;
   firstTokenMs: number;
   msPerToken: number;
-  runtimeMsPerToken: number | null;
+  meteredMsPerToken: Partial<Record<MeterName, number>>;
   repeats: DecodeSummary[];
 }
 
@@ -38,7 +38,9 @@ export async function runSuite(paths: PathSpec[], newTokens: number, repeats: nu
       tokensPerSecond: median(done.map((s) => s.tokensPerSecond)),
       firstTokenMs: median(done.map((s) => s.firstTokenMs)),
       msPerToken: median(done.map((s) => s.msPerToken)),
-      runtimeMsPerToken: done.every((s) => s.runtimeMsPerToken !== null) ? median(done.map((s) => s.runtimeMsPerToken ?? 0)) : null,
+      meteredMsPerToken: Object.fromEntries(
+        (Object.keys(done[0]?.meteredMsPerToken ?? {}) as MeterName[]).map((name) => [name, median(done.map((s) => s.meteredMsPerToken[name] ?? 0))]),
+      ),
       repeats: done,
     };
   });

@@ -2,7 +2,7 @@ import { Generation, type LanguageModel } from '../../src/steering/engine';
 import type { TagGroup } from '../../src/steering/tags';
 import { POLICY, SAMPLING, SEED, timelineFor } from './bench-settings';
 import { EndlessModel } from './endless-model';
-import { TokenClock, type RuntimeClock, type TimedRun } from './timing';
+import { TokenClock, type Meters, type TimedRun } from './timing';
 
 /** A generation as the app runs it: hook with a live policy, seeded sampling, no end-of-text. */
 export const benchGeneration = (lm: LanguageModel, groups: TagGroup[], promptIds: number[], newTokens: number): Generation =>
@@ -21,10 +21,10 @@ export async function tagplayDecode(
   groups: TagGroup[],
   promptIds: number[],
   newTokens: number,
-  meter: RuntimeClock | null,
+  meters: Meters,
 ): Promise<TimedRun> {
   const generation = benchGeneration(lm, groups, promptIds, newTokens);
-  const clock = new TokenClock(meter);
+  const clock = new TokenClock(meters);
   while (await generation.step()) clock.tick();
   return clock.run();
 }

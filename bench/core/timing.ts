@@ -1,3 +1,15 @@
+/** A cumulative time in ms that only grows: see `RuntimeMeter` and `TimedModel`. */
+export interface Meter {
+  read(): number;
+}
+
+/**
+ * What a path's time per token is split by: `runtime` is the time inside onnxruntime's `run()`,
+ * `model` the time inside the engine's `LanguageModel.next()` (runtime included).
+ */
+export type MeterName = 'runtime' | 'model';
+export type Meters = Partial<Record<MeterName, Meter>>;
+
 /**
  * One generation as timed by its caller: tokens produced, time to the first one (prompt prefill
  * included), and the time from the first token to the last. A path that must restart after an early
@@ -9,9 +21,9 @@ export interface TimedRun {
   /** Tokens that arrived after the first arrival, and the time they took: batched paths deliver several at once. */
   decodedTokens: number;
   decodeMs: number;
-  /** From the start to the last token, and how much of it was spent inside onnxruntime (null where not metered). */
+  /** From the start to the last token, and how much of it each meter saw. */
   wallMs: number;
-  runtimeMs: number | null;
+  meteredMs: Partial<Record<MeterName, number>>;
 }
 
 export interface DecodeSummary {
@@ -21,28 +33,27 @@ export interface DecodeSummary {
   /** Tokens after the first, per second of decoding: prefill is left out, as it is in `firstTokenMs`. */
   tokensPerSecond: number;
   firstTokenMs: number;
-  /** Wall time per token, prefill included, and the part of it inside onnxruntime. */
+  /** Wall time per token, prefill included, and each meter's part of it. */
   msPerToken: number;
-  runtimeMsPerToken: number | null;
+  meteredMsPerToken: Partial<Record<MeterName, number>>;
 }
 
-/** Reads a cumulative runtime time; see `RuntimeMeter`. */
-export interface RuntimeClock {
-  read(): number;
-}
+const readAll = (meters: Meters): Partial<Record<MeterName, number>> =>
+  Object.fromEntries(Object.entries(meters).map(([name, meter]) => [name, meter.read()]));
 
 /** Records token arrival times against one start, with `performance.now()` (the same clock in Node and browsers). */
 export class TokenClock {
   private readonly start = performance.now();
-  private readonly runtimeAtStart: number | null;
+  private readonly atStart: Partial<Record<MeterName, number>>;
+  private atLast: Partial<Record<MeterName, number>>;
   private first = -1;
   private last = -1;
   private count = 0;
   private firstCount = 0;
-  private runtimeAtLast: number | null = null;
 
-  constructor(private readonly runtime: RuntimeClock | null = null) {
-    this.runtimeAtStart = runtime?.read() ?? null;
+  constructor(private readonly meters: Meters = {}) {
+    this.atStart = readAll(meters);
+    this.atLast = this.atStart;
   }
 
   tick(tokens = 1): void {
@@ -53,12 +64,12 @@ export class TokenClock {
     }
     this.last = now;
     this.count += tokens;
-    this.runtimeAtLast = this.runtime?.read() ?? null;
+    this.atLast = readAll(this.meters);
   }
 
   run(): TimedRun {
-    const runtimeMs = this.runtimeAtLast === null || this.runtimeAtStart === null ? null : this.runtimeAtLast - this.runtimeAtStart;
-    return { tokens: this.count, firstMs: this.first, decodedTokens: this.count - this.firstCount, decodeMs: this.last - this.first, wallMs: this.last, runtimeMs };
+    const meteredMs = Object.fromEntries(Object.entries(this.atLast).map(([name, value]) => [name, value - (this.atStart[name as MeterName] ?? 0)]));
+    return { tokens: this.count, firstMs: this.first, decodedTokens: this.count - this.firstCount, decodeMs: this.last - this.first, wallMs: this.last, meteredMs };
   }
 }
 
@@ -67,14 +78,14 @@ export function summarize(runs: TimedRun[]): DecodeSummary {
   const sum = (pick: (r: TimedRun) => number) => runs.reduce((total, r) => total + pick(r), 0);
   const tokens = sum((r) => r.tokens);
   const decodeMs = sum((r) => r.decodeMs);
-  const metered = runs.every((r) => r.runtimeMs !== null);
+  const names = (Object.keys(runs[0]?.meteredMs ?? {}) as MeterName[]).filter((name) => runs.every((r) => r.meteredMs[name] !== undefined));
   return {
     runs: runs.length,
     tokens,
     tokensPerSecond: decodeMs > 0 ? (sum((r) => r.decodedTokens) * 1000) / decodeMs : 0,
     firstTokenMs: runs[0]?.firstMs ?? 0,
     msPerToken: sum((r) => r.wallMs) / tokens,
-    runtimeMsPerToken: metered ? sum((r) => r.runtimeMs ?? 0) / tokens : null,
+    meteredMsPerToken: Object.fromEntries(names.map((name) => [name, sum((r) => r.meteredMs[name] ?? 0) / tokens])),
   };
 }
 

@@ -4,7 +4,7 @@ import type { StepBatch } from '../../src/worker/api';
 import { RunLoop } from '../../src/worker/run-loop';
 import { TokenTexts } from '../../src/worker/token-text';
 import { benchGeneration } from '../core/tagplay-path';
-import { TokenClock, type RuntimeClock, type TimedRun } from '../core/timing';
+import { TokenClock, type Meters, type TimedRun } from '../core/timing';
 
 /**
  * Path (d) in Node: path (c) driven by the app worker's own `RunLoop` (per-token transcript records
@@ -18,10 +18,10 @@ export async function messagingDecode(
   decode: (ids: number[]) => string,
   promptIds: number[],
   newTokens: number,
-  meter: RuntimeClock | null,
+  meters: Meters,
 ): Promise<TimedRun> {
   const channel = new MessageChannel();
-  const clock = new TokenClock(meter);
+  const clock = new TokenClock(meters);
   const ended = new Promise<void>((resolve) => {
     channel.port2.onmessage = (event: MessageEvent<StepBatch>) => {
       if (event.data.steps.length > 0) clock.tick(event.data.steps.length);

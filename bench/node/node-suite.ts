@@ -12,6 +12,7 @@ import { rawDecode, type RawRuntime, type RawTensor } from '../core/raw-loop';
 import { RuntimeMeter } from '../core/runtime-meter';
 import { ratiosOf, runSuite, type PathResult, type Ratios } from '../core/suite';
 import { tagplayDecode } from '../core/tagplay-path';
+import { TimedModel } from '../core/timed-model';
 import { messagingDecode } from './messaging-path';
 
 export interface NodeResult {
@@ -46,15 +47,17 @@ export async function runNodeSuite(newTokens: number, repeats: number, hookPasse
   const loadMs = performance.now() - loadStart;
   const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, { device: 'cpu', dtype: 'fp32', local_files_only: true })) as PreTrainedModel;
   const { raw, meter } = await rawRuntime();
+  const timed = new TimedModel(lm);
+  const meters = { runtime: meter, model: timed };
   const promptIds = tokenizer.encode(PROMPT, { add_special_tokens: false });
   const decode = (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
 
   const paths = await runSuite(
     [
-      { id: 'raw', label: '(a) raw onnxruntime loop, no hook', run: async (n) => [await rawDecode(raw, shape, promptIds, n, meter)] },
-      { id: 'generate', label: '(b) transformers.js generate(), no hook', run: async (n) => [await hfGenerate(generator, promptIds, n, meter)] },
-      { id: 'tagplay', label: '(c) tagplay Generation, hook + live policy', run: async (n) => [await tagplayDecode(lm, groups, promptIds, n, meter)] },
-      { id: 'messaging', label: '(d) (c) + RunLoop records + messaging', run: async (n) => [await messagingDecode(lm, groups, decode, promptIds, n, meter)] },
+      { id: 'raw', label: '(a) raw onnxruntime loop, no hook', run: async (n) => [await rawDecode(raw, shape, promptIds, n, { runtime: meter })] },
+      { id: 'generate', label: '(b) transformers.js generate(), no hook', run: async (n) => [await hfGenerate(generator, promptIds, n, { runtime: meter })] },
+      { id: 'tagplay', label: '(c) tagplay Generation, hook + live policy', run: async (n) => [await tagplayDecode(timed, groups, promptIds, n, meters)] },
+      { id: 'messaging', label: '(d) (c) + RunLoop records + messaging', run: async (n) => [await messagingDecode(timed, groups, decode, promptIds, n, meters)] },
     ],
     newTokens,
     repeats,

@@ -41,8 +41,10 @@ function firstTokenRows(results: BenchResults): (string | number)[][] {
 function breakdownRows(results: BenchResults): (string | number)[][] {
   const cell = (p: PathResult | undefined) => {
     if (!p) return '–';
-    if (p.runtimeMsPerToken === null) return `${fixed(p.msPerToken, 2)} (not metered)`;
-    return `${fixed(p.msPerToken, 2)} = ${fixed(p.runtimeMsPerToken, 2)} + ${fixed(p.msPerToken - p.runtimeMsPerToken, 2)}`;
+    const { runtime, model } = p.meteredMsPerToken;
+    if (runtime === undefined) return `${fixed(p.msPerToken, 2)} (not metered)`;
+    if (model === undefined) return `${fixed(p.msPerToken, 2)} = ${fixed(runtime, 2)} + ${fixed(p.msPerToken - runtime, 2)}`;
+    return `${fixed(p.msPerToken, 2)} = ${fixed(runtime, 2)} + ${fixed(model - runtime, 2)} + ${fixed(p.msPerToken - model, 2)}`;
   };
   const line = (where: string, paths: PathResult[]) => [where, ...PATHS.map((id) => cell(pathOf(paths, id)))];
   return [line(`Node, ${results.node.backend}`, results.node.paths), ...results.browser.backends.map((b) => line(`Chromium, ${b.label}`, b.suite.paths))];
@@ -79,7 +81,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     table(['Where', '(a)', '(b)', '(c)', '(d) to the page'], firstTokenRows(results)),
     '',
-    '### Where the time goes: ms per token = inside onnxruntime `run()` + everything else (prefill included)',
+    '### Where the time goes, ms per token (prefill included): onnxruntime `run()` + transformers.js and `KvCacheModel` around it (for (c) and (d)) + the rest',
     '',
     table(['Where', '(a)', '(b)', '(c)', '(d)'], breakdownRows(results)),
     '',

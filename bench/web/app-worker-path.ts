@@ -42,8 +42,8 @@ export class AppWorkerPath {
   }
 
   private once(request: RunRequest): Promise<{ run: TimedRun; ended: RunEnd }> {
-    // The app's worker runs its own onnxruntime, out of the meter's reach.
-    const clock = new TokenClock(null);
+    // The app's worker runs its own onnxruntime and model, out of the meters' reach.
+    const clock = new TokenClock();
     return new Promise((resolve, reject) => {
       const onBatch = (batch: StepBatch) => {
         if (batch.steps.length > 0) clock.tick(batch.steps.length);

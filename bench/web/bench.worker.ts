@@ -15,12 +15,14 @@ import { modelShape, type ModelShape } from '../core/model-shape';
 import { rawDecode, type RawRuntime, type RawTensor } from '../core/raw-loop';
 import { RuntimeMeter } from '../core/runtime-meter';
 import { tagplayDecode } from '../core/tagplay-path';
+import { TimedModel } from '../core/timed-model';
 import type { BenchWorkerApi } from './bench-api';
 
 interface Loaded {
   shape: ModelShape;
   raw: RawRuntime;
   meter: RuntimeMeter;
+  timed: TimedModel;
   generator: PreTrainedModel;
   tagplay: LoadedModel;
   promptIds: number[];
@@ -65,14 +67,14 @@ const api: BenchWorkerApi = {
     const tagplay = await loadModel(MODEL_NAME, backend);
     const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, { device: backend, dtype: 'fp32', local_files_only: true })) as PreTrainedModel;
     const { raw, meter } = await rawRuntime(backend, `${modelBase}onnx/model.onnx`, shape);
-    loaded = { shape, raw, meter, generator, tagplay, promptIds: tagplay.tokenizer.encode(PROMPT, { add_special_tokens: false }) };
+    loaded = { shape, raw, meter, timed: new TimedModel(tagplay.lm), generator, tagplay, promptIds: tagplay.tokenizer.encode(PROMPT, { add_special_tokens: false }) };
   },
 
   async run(path, newTokens) {
-    const { shape, raw, meter, generator, tagplay, promptIds } = need();
-    if (path === 'raw') return rawDecode(raw, shape, promptIds, newTokens, meter);
-    if (path === 'generate') return hfGenerate(generator, promptIds, newTokens, meter);
-    return tagplayDecode(tagplay.lm, tagplay.groups, promptIds, newTokens, meter);
+    const { shape, raw, meter, timed, generator, tagplay, promptIds } = need();
+    if (path === 'raw') return rawDecode(raw, shape, promptIds, newTokens, { runtime: meter });
+    if (path === 'generate') return hfGenerate(generator, promptIds, newTokens, { runtime: meter });
+    return tagplayDecode(timed, tagplay.groups, promptIds, newTokens, { runtime: meter, model: timed });
   },
 
   async hookCost(newTokens, passes) {
