@@ -48,7 +48,7 @@ export class KvCacheModel implements LanguageModel {
     const logits = outputs.logits;
     const vocab = logits.dims[2];
     // Copy the last row out, so the tensor's buffer can be reused by the runtime.
-    return Float32Array.from((logits.data as Float32Array).subarray((tokens.length - 1) * vocab, tokens.length * vocab));
+    return (logits.data as Float32Array).slice((tokens.length - 1) * vocab, tokens.length * vocab);
   }
 
   private disposePast(): void {

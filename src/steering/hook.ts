@@ -31,7 +31,8 @@ function logSumExp(values: ArrayLike<number>): number {
  * holds at every step.
  */
 export function applyPolicy(raw: Float32Array, groups: TagGroup[], policy: Policy, previousToken: number | null): HookResult {
-  const logits = Float32Array.from(raw);
+  // slice() is a plain copy; Float32Array.from would walk the array through the iterator protocol.
+  const logits = raw.slice();
   const logZ = logSumExp(raw);
   const tags = allTags(groups);
   const tagLogits = tags.map((t) => raw[t.id]);
