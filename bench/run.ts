@@ -3,7 +3,7 @@
  * main-thread health, in Node and in Debian's headless Chromium (WASM, then WebGPU), side by side.
  * Prints a markdown report and writes bench/results.json and bench/results.md. It measures; it never fails on speed.
  *
- *   npm run bench                                   the full run (256 tokens, 3 repeats, WebGPU 16 tokens)
+ *   npm run bench                                   the full run (256 tokens, 5 repeats, WebGPU 16 tokens)
  *   npm run bench -- --tokens 32 --repeats 1        a quick smoke run
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ const arg = (name: string, fallback: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const TOKENS = arg('--tokens', NEW_TOKENS);
-const REPEATS = arg('--repeats', 3);
+const REPEATS = arg('--repeats', 5);
 const GPU_TOKENS = arg('--webgpu-tokens', WEBGPU_TOKENS);
 /** Passes over the recorded steps when timing the hook. */
 const HOOK_PASSES = 30;

@@ -6,7 +6,6 @@ import type { FrameStats } from '../web/frame-monitor';
 import { mergeFrameStats } from '../web/frame-monitor';
 import { FRAME_MONITOR_FILE } from './build';
 import { profileMainThread, type ProfileSummary } from './cpu-profile';
-import { guardOrigin } from './origin-guard';
 import type { Sent, StaticServer } from './static-server';
 
 export interface BytesByKind {
@@ -34,14 +33,20 @@ export interface StreamMeasure {
   frames: FrameStats;
 }
 
-export interface AppMeasure {
+export interface LoadsMeasure {
+  /** The backend the playground picked by itself. */
   backend: string | null;
   cold: LoadMeasure;
   warm: LoadMeasure;
+}
+
+export interface StreamingMeasure {
   streaming: StreamMeasure;
   /** The main thread's CPU profile over the same streaming, on the unminified build; its frames are slower for the profiler. */
   profile: ProfileSummary | null;
 }
+
+export type AppMeasure = LoadsMeasure & StreamingMeasure;
 
 function bytesByKind(sent: Map<string, Sent>): BytesByKind {
   const bytes = { model: 0, runtime: 0, page: 0, total: 0 };
@@ -73,9 +78,10 @@ const statusText = (page: Page) => page.getByTestId('run-status').textContent().
 
 /**
  * Runs the bench's settings at full speed in the playground by opening them as a share link (which the
- * page replays at once), while the injected frame monitor watches the main thread.
+ * page replays at once), while the injected frame monitor watches the main thread. A run that ends
+ * early at end-of-text is followed by one with the next seed.
  */
-async function stream(page: Page, newTokens: number): Promise<StreamMeasure> {
+async function stream(page: Page, newTokens: number, seed: number): Promise<StreamMeasure> {
   const windows: FrameStats[] = [];
   let tokens = 0;
   let runs = 0;
@@ -85,7 +91,7 @@ async function stream(page: Page, newTokens: number): Promise<StreamMeasure> {
     const state: ShareState = {
       version: SHARE_VERSION,
       prompt: PROMPT,
-      seed: SEED + runs,
+      seed: seed + runs,
       sampling: SAMPLING,
       maxNewTokens: left,
       initialPolicy: POLICY,
@@ -122,34 +128,43 @@ async function stream(page: Page, newTokens: number): Promise<StreamMeasure> {
   return { runs, tokens, wallMs, tokensPerSecond: (tokens * 1000) / wallMs, frames: mergeFrameStats(windows) };
 }
 
-async function profileStreaming(context: BrowserContext, server: StaticServer, url: string, newTokens: number): Promise<ProfileSummary> {
+/** Cold load on the fresh profile, then a warm load in a new tab of the same profile (HTTP cache filled). */
+export async function measureLoads(context: BrowserContext, server: StaticServer, siteUrl: string): Promise<LoadsMeasure> {
+  await context.addInitScript({ path: FRAME_MONITOR_FILE });
+  const cold = await openReady(context, siteUrl, server);
+  await cold.page.close();
+  const warm = await openReady(context, siteUrl, server);
+  const backend = await warm.page.getByTestId('backend-badge').getAttribute('data-backend');
+  await warm.page.close();
+  return { backend, cold: cold.load, warm: warm.load };
+}
+
+/** Opens the playground in a new tab, waits for the model, runs `run` on it and closes the tab. */
+async function inNewTab<T>(context: BrowserContext, server: StaticServer, url: string, run: (page: Page) => Promise<T>): Promise<T> {
   const { page } = await openReady(context, url, server);
   try {
-    return (await profileMainThread(page, () => stream(page, newTokens))).profile;
+    return await run(page);
   } finally {
     await page.close();
   }
 }
 
 /**
- * Cold load on the fresh profile, then a warm load in a new tab of the same profile (HTTP cache
- * filled), then streaming on that warm page; with `profileUrl`, the streaming once more under the
- * CPU profiler on the unminified build there.
+ * Streams in a fresh tab (after `measureLoads`, whose init script brings the frame monitor), starting
+ * from `seed` (null: none is known to reach the count, start from SEED); with `profileUrl`, once more
+ * under the CPU profiler on the unminified build there.
  */
-export async function measureApp(context: BrowserContext, server: StaticServer, siteUrl: string, newTokens: number, profileUrl: string | null): Promise<AppMeasure> {
-  const foreign = guardOrigin(context, siteUrl);
-  await context.addInitScript({ path: FRAME_MONITOR_FILE });
-  const cold = await openReady(context, siteUrl, server);
-  await cold.page.close();
-  const warm = await openReady(context, siteUrl, server);
-  let measured: Omit<AppMeasure, 'profile'>;
-  try {
-    const backend = await warm.page.getByTestId('backend-badge').getAttribute('data-backend');
-    measured = { backend, cold: cold.load, warm: warm.load, streaming: await stream(warm.page, newTokens) };
-  } finally {
-    await warm.page.close();
-  }
-  const profile = profileUrl ? await profileStreaming(context, server, profileUrl, newTokens) : null;
-  foreign.check();
-  return { ...measured, profile };
+export async function measureStreaming(
+  context: BrowserContext,
+  server: StaticServer,
+  siteUrl: string,
+  newTokens: number,
+  seed: number | null,
+  profileUrl: string | null,
+): Promise<StreamingMeasure> {
+  const first = seed ?? SEED;
+  const streaming = await inNewTab(context, server, siteUrl, (page) => stream(page, newTokens, first));
+  if (!profileUrl) return { streaming, profile: null };
+  const profiled = await inNewTab(context, server, profileUrl, (page) => profileMainThread(page, () => stream(page, newTokens, first)));
+  return { streaming, profile: profiled.profile };
 }

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import type { Backend } from '../../src/worker/api';
 import type { PageSuiteResult } from '../web/page-api';
-import { measureApp, type AppMeasure } from './app-page';
+import { measureLoads, measureStreaming, type AppMeasure } from './app-page';
 import { PAGE_DIR, SITE_DIR, UNMINIFIED_SITE_DIR } from './build';
 import { launchProfile } from './chromium';
+import { guardOrigin } from './origin-guard';
 import { runPageSuite } from './page-suite';
 import { serveStatic } from './static-server';
 
@@ -41,8 +42,9 @@ function labelOf(backend: Backend, adapter: string | null): string {
 }
 
 /**
- * One Chromium at a time, one fresh profile per backend: the playground's cold and warm loads and its
- * streaming first, then the bench page's suite.
+ * One Chromium at a time, one fresh profile per backend: the playground's cold and warm loads first,
+ * then the bench page's suite (which also finds the seed that streams the full count), then the
+ * playground streaming at full speed.
  */
 export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResult> {
   const server = await serveStatic([
@@ -59,8 +61,13 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
       const profile = await launchProfile(plan.backend);
       try {
         const { backend, profile: withProfile, ...options } = plan;
-        const app = await measureApp(profile.context, server, `${server.url}tagplay/`, plan.newTokens, withProfile ? `${server.url}tagplay-unminified/` : null);
+        const foreign = guardOrigin(profile.context, server.url);
+        const siteUrl = `${server.url}tagplay/`;
+        const loads = await measureLoads(profile.context, server, siteUrl);
         const suite = await runPageSuite(profile.context, `${server.url}bench/`, { backend, ...options });
+        const profileUrl = withProfile ? `${server.url}tagplay-unminified/` : null;
+        const app: AppMeasure = { ...loads, ...(await measureStreaming(profile.context, server, siteUrl, plan.newTokens, suite.seed, profileUrl)) };
+        foreign.check();
         // The page's user agent is frozen at "156.0.0.0"; the browser object knows the full version.
         chromium = profile.context.browser()?.version() ?? suite.userAgent;
         backends.push({ backend, label: labelOf(backend, suite.adapter), newTokens: plan.newTokens, repeats: plan.repeats, suite, app });

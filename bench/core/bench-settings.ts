@@ -1,3 +1,4 @@
+import type { GenerationSettings } from '../../src/steering/engine';
 import type { Policy } from '../../src/steering/policy';
 import { DEFAULT_SAMPLING, type SamplingParams } from '../../src/steering/sampler';
 import type { TimelineEntry } from '../../src/steering/timeline';
@@ -21,3 +22,16 @@ export const POLICY: Policy = { happy: { mode: 'allow', boost: 2 }, angry: { mod
 export const timelineFor = (newTokens: number): TimelineEntry[] => [
   { tokenIndex: Math.floor(newTokens / 2), change: { kind: 'boost', tag: 'sad', boost: 1 } },
 ];
+
+/** The engine settings every tagplay path runs with. */
+export const generationSettings = (promptIds: number[], seed: number, newTokens: number): GenerationSettings => ({
+  promptIds,
+  seed,
+  sampling: SAMPLING,
+  maxNewTokens: newTokens,
+  initialPolicy: POLICY,
+  timeline: timelineFor(newTokens),
+});
+
+/** Seeds tried, from SEED on, for a run that reaches the token count before end-of-text (see `findFullLengthSeed`). */
+export const SEED_TRIES = 20;

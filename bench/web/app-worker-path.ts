@@ -1,13 +1,14 @@
 import type { Backend, LoadResult, RunEnd, RunRequest, StepBatch } from '../../src/worker/api';
 import { remoteCallback, startModelWorker, type ModelWorker } from '../../src/ui/worker-client';
-import { POLICY, PROMPT, SAMPLING, SEED, timelineFor } from '../core/bench-settings';
+import { POLICY, PROMPT, SAMPLING, timelineFor } from '../core/bench-settings';
 import { TokenClock, type TimedRun } from '../core/timing';
 
 /**
  * Path (d) in the browser: the app's own model worker, driven through its comlink API exactly as the
  * playground drives it, timed on the page as its batches arrive. The worker's loop stops at
- * end-of-text, which no policy can ban, so a run that ends early is followed by another with the next
- * seed until the token count is reached; each restart is reported as its own run.
+ * end-of-text, which no policy can ban: the page starts from a seed known to reach the count (see
+ * `findFullLengthSeed`), and should a run still end early, another with the next seed carries on;
+ * each restart is reported as its own run.
  */
 export class AppWorkerPath {
   private constructor(private readonly worker: ModelWorker, readonly loaded: LoadResult) {}
@@ -21,13 +22,13 @@ export class AppWorkerPath {
     return new AppWorkerPath(worker, loaded);
   }
 
-  async run(newTokens: number): Promise<TimedRun[]> {
+  async run(newTokens: number, seed: number): Promise<TimedRun[]> {
     const runs: TimedRun[] = [];
     let left = newTokens;
     for (let restart = 0; left > 0; restart++) {
       const { run, ended } = await this.once({
         prompt: PROMPT,
-        seed: SEED + restart,
+        seed: seed + restart,
         sampling: SAMPLING,
         maxNewTokens: left,
         initialPolicy: POLICY,

@@ -11,4 +11,6 @@ export interface BenchWorkerApi {
   load(backend: Backend, basePath: string): Promise<void>;
   run(path: WorkerPath, newTokens: number): Promise<TimedRun>;
   hookCost(newTokens: number, passes: number): Promise<HookCost>;
+  /** See `findFullLengthSeed`. */
+  findSeed(newTokens: number): Promise<number | null>;
 }

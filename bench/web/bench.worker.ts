@@ -13,6 +13,7 @@ import { hfGenerate } from '../core/hf-generate';
 import { measureHookCost, recordSteps } from '../core/hook-cost';
 import { modelShape, type ModelShape } from '../core/model-shape';
 import { rawDecode, type RawRuntime, type RawTensor } from '../core/raw-loop';
+import { findFullLengthSeed } from '../core/seed-search';
 import { RuntimeMeter } from '../core/runtime-meter';
 import { tagplayDecode } from '../core/tagplay-path';
 import { TimedModel } from '../core/timed-model';
@@ -80,6 +81,11 @@ const api: BenchWorkerApi = {
   async hookCost(newTokens, passes) {
     const { tagplay, promptIds } = need();
     return measureHookCost(await recordSteps(tagplay.lm, tagplay.groups, promptIds, newTokens), tagplay.groups, passes);
+  },
+
+  async findSeed(newTokens) {
+    const { tagplay, promptIds } = need();
+    return findFullLengthSeed(tagplay.lm, tagplay.groups, promptIds, newTokens);
   },
 };
 

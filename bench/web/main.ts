@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { probeWebGpu } from '../../src/worker/backend';
+import { SEED } from '../core/bench-settings';
 import { ratiosOf, runSuite } from '../core/suite';
 import type { BenchWorkerApi } from './bench-api';
 import { AppWorkerPath } from './app-worker-path';
@@ -24,11 +25,12 @@ async function suite(options: SuiteOptions): Promise<PageSuiteResult> {
   const bench = Comlink.wrap<BenchWorkerApi>(new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'tagplay-bench' }));
   await bench.load(options.backend, basePath);
   const app = await AppWorkerPath.start(options.backend, basePath);
+  const seed = await bench.findSeed(options.newTokens);
   const frames: FrameStats[] = [];
   const timedApp = async (n: number) => {
     const monitor = new FrameMonitor();
     monitor.start();
-    const runs = await app.run(n);
+    const runs = await app.run(n, seed ?? SEED);
     if (n === options.newTokens) frames.push(monitor.stop());
     else monitor.stop();
     return runs;
@@ -50,6 +52,7 @@ async function suite(options: SuiteOptions): Promise<PageSuiteResult> {
     paths,
     ratios: ratiosOf(paths),
     hook: options.hookPasses > 0 ? await bench.hookCost(options.newTokens, options.hookPasses) : null,
+    seed,
     frames: mergeFrameStats(frames),
     userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency,

@@ -19,6 +19,8 @@ export interface PageSuiteResult {
   paths: PathResult[];
   ratios: Ratios;
   hook: HookCost | null;
+  /** The seed (d) and the playground stream from: the first to reach the count without end-of-text, or null if none did. */
+  seed: number | null;
   /** The bench page's main thread during the timed (d) runs: messaging only, no rendering. */
   frames: FrameStats;
   userAgent: string;
