@@ -45,7 +45,8 @@ describe('a lost WebGPU device', () => {
       await playground.waitForTokens(2);
       expect(await playground.fault.count()).toBe(0);
       await playground.page.getByTestId('stop').click();
-      expect(await playground.waitForEnd()).toBe('user');
+      // The resumed run has only the rest of a short budget: on WASM it may use it up before the click lands.
+      expect(['user', 'max-tokens']).toContain(await playground.waitForEnd());
       expect((await playground.exportTranscript()).state.prompt).toBe(resumedFrom);
       expect(playground.errors).toEqual([]);
     } finally {
