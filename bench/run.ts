@@ -45,8 +45,8 @@ async function main(): Promise<void> {
   const node = await runNodeSuite(TOKENS, REPEATS, HOOK_PASSES);
   log(`Chromium: WASM ${TOKENS} tokens × ${REPEATS}, then WebGPU ${GPU_TOKENS} tokens × 1`);
   const browser = await runBrowserSuite([
-    { backend: 'wasm', newTokens: TOKENS, repeats: REPEATS, warmupTokens: WARMUP_TOKENS, hookPasses: HOOK_PASSES, profile: true },
-    { backend: 'webgpu', newTokens: GPU_TOKENS, repeats: 1, warmupTokens: WEBGPU_WARMUP, hookPasses: 0, profile: false },
+    { backend: 'wasm', newTokens: TOKENS, repeats: REPEATS, warmupTokens: WARMUP_TOKENS, hookPasses: HOOK_PASSES, cpuProfile: true },
+    { backend: 'webgpu', newTokens: GPU_TOKENS, repeats: 1, warmupTokens: WEBGPU_WARMUP, hookPasses: 0, cpuProfile: false },
   ]);
 
   const config = JSON.parse(readFileSync(join(MODEL_DIR, 'config.json'), 'utf8'));

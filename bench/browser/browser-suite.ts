@@ -32,7 +32,7 @@ export interface BrowserPlan {
   warmupTokens: number;
   hookPasses: number;
   /** Whether to CPU-profile the playground's main thread while it streams. */
-  profile: boolean;
+  cpuProfile: boolean;
 }
 
 function labelOf(backend: Backend, adapter: string | null): string {
@@ -58,21 +58,21 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
   let chromium = '';
   try {
     for (const plan of plans) {
-      const profile = await launchProfile(plan.backend);
+      const chrome = await launchProfile(plan.backend);
       try {
-        const { backend, profile: withProfile, ...options } = plan;
-        const foreign = guardOrigin(profile.context, server.url);
+        const { backend, cpuProfile, ...options } = plan;
+        const foreign = guardOrigin(chrome.context, server.url);
         const siteUrl = `${server.url}tagplay/`;
-        const loads = await measureLoads(profile.context, server, siteUrl);
-        const suite = await runPageSuite(profile.context, `${server.url}bench/`, { backend, ...options });
-        const profileUrl = withProfile ? `${server.url}tagplay-unminified/` : null;
-        const app: AppMeasure = { ...loads, ...(await measureStreaming(profile.context, server, siteUrl, plan.newTokens, suite.seed, profileUrl)) };
+        const loads = await measureLoads(chrome.context, server, siteUrl);
+        const suite = await runPageSuite(chrome.context, `${server.url}bench/`, { backend, ...options });
+        const profileUrl = cpuProfile ? `${server.url}tagplay-unminified/` : null;
+        const app: AppMeasure = { ...loads, ...(await measureStreaming(chrome.context, server, siteUrl, plan.newTokens, suite.seed, profileUrl)) };
         foreign.check();
         // The page's user agent is frozen at "156.0.0.0"; the browser object knows the full version.
-        chromium = profile.context.browser()?.version() ?? suite.userAgent;
+        chromium = chrome.context.browser()?.version() ?? suite.userAgent;
         backends.push({ backend, label: labelOf(backend, suite.adapter), newTokens: plan.newTokens, repeats: plan.repeats, suite, app });
       } finally {
-        await profile.close();
+        await chrome.close();
       }
     }
   } finally {

@@ -108,7 +108,7 @@ export function renderMarkdown(results: BenchResults): string {
       ]),
     ),
     '',
-    '### Hook cost per token, µs (same recorded logits, hook on vs off)',
+    '### Hook cost per token, µs (same recorded logits, hook on vs off; fastest of 30 passes, variants taking turns)',
     '',
     table(
       ['Where', 'Tokens', 'Sampler only', 'Hook + sampler', 'Hook', 'Engine step (hook + sampler + top-5)'],

@@ -1,4 +1,4 @@
-import type { Backend, LoadResult, RunEnd, RunRequest, StepBatch } from '../../src/worker/api';
+import type { Backend, RunEnd, RunRequest, StepBatch } from '../../src/worker/api';
 import { remoteCallback, startModelWorker, type ModelWorker } from '../../src/ui/worker-client';
 import { POLICY, PROMPT, SAMPLING, timelineFor } from '../core/bench-settings';
 import { TokenClock, type TimedRun } from '../core/timing';
@@ -11,7 +11,7 @@ import { TokenClock, type TimedRun } from '../core/timing';
  * each restart is reported as its own run.
  */
 export class AppWorkerPath {
-  private constructor(private readonly worker: ModelWorker, readonly loaded: LoadResult) {}
+  private constructor(private readonly worker: ModelWorker) {}
 
   static async start(device: Backend, basePath: string): Promise<AppWorkerPath> {
     let crashed: (message: string) => void = () => {};
@@ -19,7 +19,7 @@ export class AppWorkerPath {
     const worker = startModelWorker((message) => crashed(message));
     const loaded = await Promise.race([worker.api.load({ device, basePath }, remoteCallback(() => {})), crash]);
     if (loaded.backend !== device) throw new Error(`the app worker chose ${loaded.backend} (${loaded.reason}), not ${device}`);
-    return new AppWorkerPath(worker, loaded);
+    return new AppWorkerPath(worker);
   }
 
   async run(newTokens: number, seed: number): Promise<TimedRun[]> {
