@@ -5,7 +5,7 @@ import { POLICY, PROMPT, SAMPLING, SEED, timelineFor } from '../core/bench-setti
 import type { FrameStats } from '../web/frame-monitor';
 import { mergeFrameStats } from '../web/frame-monitor';
 import { FRAME_MONITOR_FILE } from './build';
-import { profileMainThread, type ProfileSummary } from './cpu-profile';
+import { profileMainThread, type ProfileSummary, type SourceResolver } from './cpu-profile';
 import type { Sent, StaticServer } from './static-server';
 
 export interface BytesByKind {
@@ -151,7 +151,7 @@ async function inNewTab<T>(context: BrowserContext, server: StaticServer, url: s
 
 /**
  * Streams in a fresh tab (after `measureLoads`, whose init script brings the frame monitor), starting
- * from `seed` (null: none is known to reach the count, start from SEED); with `profileUrl`, once more
+ * from `seed` (null: none is known to reach the count, start from SEED); with `profiling`, once more
  * under the CPU profiler on the unminified build there.
  */
 export async function measureStreaming(
@@ -160,11 +160,11 @@ export async function measureStreaming(
   siteUrl: string,
   newTokens: number,
   seed: number | null,
-  profileUrl: string | null,
+  profiling: { url: string; resolve: SourceResolver } | null,
 ): Promise<StreamingMeasure> {
   const first = seed ?? SEED;
   const streaming = await inNewTab(context, server, siteUrl, (page) => stream(page, newTokens, first));
-  if (!profileUrl) return { streaming, profile: null };
-  const profiled = await inNewTab(context, server, profileUrl, (page) => profileMainThread(page, () => stream(page, newTokens, first)));
+  if (!profiling) return { streaming, profile: null };
+  const profiled = await inNewTab(context, server, profiling.url, (page) => profileMainThread(page, profiling.resolve, () => stream(page, newTokens, first)));
   return { streaming, profile: profiled.profile };
 }

@@ -5,6 +5,7 @@ import { measureLoads, measureStreaming, type AppMeasure } from './app-page';
 import { PAGE_DIR, SITE_DIR, UNMINIFIED_SITE_DIR } from './build';
 import { launchProfile } from './chromium';
 import { guardOrigin } from './origin-guard';
+import { siteSources } from './site-sources';
 import { runPageSuite } from './page-suite';
 import { serveStatic } from './static-server';
 
@@ -65,8 +66,8 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
         const siteUrl = `${server.url}tagplay/`;
         const loads = await measureLoads(chrome.context, server, siteUrl);
         const suite = await runPageSuite(chrome.context, `${server.url}bench/`, { backend, ...options });
-        const profileUrl = cpuProfile ? `${server.url}tagplay-unminified/` : null;
-        const app: AppMeasure = { ...loads, ...(await measureStreaming(chrome.context, server, siteUrl, plan.newTokens, suite.seed, profileUrl)) };
+        const profiling = cpuProfile ? { url: `${server.url}tagplay-unminified/`, resolve: siteSources(UNMINIFIED_SITE_DIR, '/tagplay-unminified/') } : null;
+        const app: AppMeasure = { ...loads, ...(await measureStreaming(chrome.context, server, siteUrl, plan.newTokens, suite.seed, profiling)) };
         foreign.check();
         // The page's user agent is frozen at "156.0.0.0"; the browser object knows the full version.
         chromium = chrome.context.browser()?.version() ?? suite.userAgent;

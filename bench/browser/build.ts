@@ -7,7 +7,7 @@ export const OUT_DIR = resolve(REPO, 'bench/out');
 export const PAGE_DIR = resolve(OUT_DIR, 'web');
 /** The playground, built by its own `vite.config.ts` exactly as `npm run build` builds it. */
 export const SITE_DIR = resolve(OUT_DIR, 'site');
-/** The same, unminified, so a CPU profile of the page names its functions. */
+/** The same, unminified and with source maps, so a CPU profile of the page names its functions and source lines. */
 export const UNMINIFIED_SITE_DIR = resolve(OUT_DIR, 'site-unminified');
 export const FRAME_MONITOR_FILE = resolve(OUT_DIR, 'frame-monitor/frame-monitor.js');
 
@@ -42,5 +42,5 @@ export async function buildFrameMonitor(): Promise<void> {
 
 export async function buildSites(): Promise<void> {
   await build({ root: REPO, logLevel: 'warn', build: { outDir: SITE_DIR, emptyOutDir: true } });
-  await build({ root: REPO, logLevel: 'warn', build: { outDir: UNMINIFIED_SITE_DIR, emptyOutDir: true, minify: false } });
+  await build({ root: REPO, logLevel: 'warn', build: { outDir: UNMINIFIED_SITE_DIR, emptyOutDir: true, minify: false, sourcemap: true } });
 }

@@ -18,7 +18,11 @@ interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber: number;
 }
+
+/** Names where a built file's position came from (e.g. `src/ui/Stream.svelte:26`), or null when it cannot tell. */
+export type SourceResolver = (url: string, line: number, column: number) => string | null;
 interface ProfileNode {
   id: number;
   callFrame: CallFrame;
@@ -35,14 +39,15 @@ interface CpuProfile {
 const fileOf = (url: string) => url.split('/').pop()?.replace(/-[\w-]{8}\.js$/, '.js') ?? '';
 
 /** Self time by function, largest first: where the main thread's time went. */
-export function summarizeProfile(profile: CpuProfile, count: number): ProfileSummary {
+export function summarizeProfile(profile: CpuProfile, count: number, resolve: SourceResolver = () => null): ProfileSummary {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   const deltas = profile.timeDeltas ?? [];
   (profile.samples ?? []).forEach((id, i) => {
     const frame = nodes.get(id)?.callFrame;
     if (!frame) return;
-    const where = frame.url ? `${frame.functionName || '(anonymous)'} ${fileOf(frame.url)}:${frame.lineNumber + 1}` : frame.functionName || '(native)';
+    const at = frame.url ? (resolve(frame.url, frame.lineNumber, frame.columnNumber) ?? `${fileOf(frame.url)}:${frame.lineNumber + 1}`) : null;
+    const where = at ? `${frame.functionName || '(anonymous)'} ${at}` : frame.functionName || '(native)';
     self.set(where, (self.get(where) ?? 0) + (deltas[i] ?? 0) / 1000);
   });
   self.delete('(idle)');
@@ -54,7 +59,7 @@ export function summarizeProfile(profile: CpuProfile, count: number): ProfileSum
 }
 
 /** Samples the page's main thread while `during` runs. */
-export async function profileMainThread<T>(page: Page, during: () => Promise<T>): Promise<{ result: T; profile: ProfileSummary }> {
+export async function profileMainThread<T>(page: Page, resolve: SourceResolver, during: () => Promise<T>): Promise<{ result: T; profile: ProfileSummary }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
@@ -62,5 +67,5 @@ export async function profileMainThread<T>(page: Page, during: () => Promise<T>)
   const result = await during();
   const { profile } = await cdp.send('Profiler.stop');
   await cdp.detach();
-  return { result, profile: summarizeProfile(profile, 15) };
+  return { result, profile: summarizeProfile(profile, 15, resolve) };
 }
