@@ -17,6 +17,8 @@ export function siteSources(dir: string, prefix: string): SourceResolver {
     return maps.get(path) ?? null;
   };
   return (url, line, column) => {
+    // Injected scripts report a file path, not an address.
+    if (!/^https?:/.test(url)) return null;
     const path = new URL(url).pathname;
     if (!path.startsWith(prefix)) return null;
     const found = mapOf(path.slice(prefix.length))?.original(line, column);
