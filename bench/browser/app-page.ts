@@ -130,7 +130,6 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
 
 /** Cold load on the fresh profile, then a warm load in a new tab of the same profile (HTTP cache filled). */
 export async function measureLoads(context: BrowserContext, server: StaticServer, siteUrl: string): Promise<LoadsMeasure> {
-  await context.addInitScript({ path: FRAME_MONITOR_FILE });
   const cold = await openReady(context, siteUrl, server);
   await cold.page.close();
   const warm = await openReady(context, siteUrl, server);
@@ -150,9 +149,9 @@ async function inNewTab<T>(context: BrowserContext, server: StaticServer, url: s
 }
 
 /**
- * Streams in a fresh tab (after `measureLoads`, whose init script brings the frame monitor), starting
- * from `seed` (null: none is known to reach the count, start from SEED); with `profiling`, once more
- * under the CPU profiler on the unminified build there.
+ * Streams in a fresh tab with the frame monitor injected, starting from `seed` (null: none is known to
+ * reach the count, start from SEED); with `profiling`, once more under the CPU profiler on the
+ * unminified build there.
  */
 export async function measureStreaming(
   context: BrowserContext,
@@ -162,6 +161,8 @@ export async function measureStreaming(
   seed: number | null,
   profiling: { url: string; resolve: SourceResolver } | null,
 ): Promise<StreamingMeasure> {
+  // Pages opened from here on get the monitor before their own code runs.
+  await context.addInitScript({ path: FRAME_MONITOR_FILE });
   const first = seed ?? SEED;
   const streaming = await inNewTab(context, server, siteUrl, (page) => stream(page, newTokens, first));
   if (!profiling) return { streaming, profile: null };

@@ -7,7 +7,7 @@ import { launchProfile } from './chromium';
 import { guardOrigin } from './origin-guard';
 import { siteSources } from './site-sources';
 import { runPageSuite } from './page-suite';
-import { serveStatic } from './static-server';
+import { serveStatic, type StaticServer } from './static-server';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -42,19 +42,27 @@ function labelOf(backend: Backend, adapter: string | null): string {
   return `WebGPU (${adapter ?? 'unknown adapter'})`;
 }
 
-/**
- * One Chromium at a time, one fresh profile per backend: the playground's cold and warm loads first,
- * then the bench page's suite (which also finds the seed that streams the full count), then the
- * playground streaming at full speed.
- */
-export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResult> {
-  const server = await serveStatic([
+/** The built playground (minified and not), the bench page, the model and onnxruntime, all from one local origin. */
+export function serveBench(): Promise<StaticServer> {
+  return serveStatic([
     { prefix: '/tagplay/', dir: SITE_DIR },
     { prefix: '/tagplay-unminified/', dir: UNMINIFIED_SITE_DIR },
     { prefix: '/bench/', dir: PAGE_DIR },
     { prefix: '/bench/models/tagplay-3m/', dir: resolve(REPO, 'models/tagplay-3m') },
     { prefix: '/bench/ort/', dir: resolve(REPO, 'node_modules/onnxruntime-web/dist') },
   ]);
+}
+
+/** Where the unminified playground is served, and how to name its source lines. */
+export const profilingOn = (server: StaticServer) => ({ url: `${server.url}tagplay-unminified/`, resolve: siteSources(UNMINIFIED_SITE_DIR, '/tagplay-unminified/') });
+
+/**
+ * One Chromium at a time, one fresh profile per backend: the playground's cold and warm loads first,
+ * then the bench page's suite (which also finds the seed that streams the full count), then the
+ * playground streaming at full speed.
+ */
+export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResult> {
+  const server = await serveBench();
   const backends: BrowserBackendResult[] = [];
   let chromium = '';
   try {
@@ -66,8 +74,7 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
         const siteUrl = `${server.url}tagplay/`;
         const loads = await measureLoads(chrome.context, server, siteUrl);
         const suite = await runPageSuite(chrome.context, `${server.url}bench/`, { backend, ...options });
-        const profiling = cpuProfile ? { url: `${server.url}tagplay-unminified/`, resolve: siteSources(UNMINIFIED_SITE_DIR, '/tagplay-unminified/') } : null;
-        const app: AppMeasure = { ...loads, ...(await measureStreaming(chrome.context, server, siteUrl, plan.newTokens, suite.seed, profiling)) };
+        const app: AppMeasure = { ...loads, ...(await measureStreaming(chrome.context, server, siteUrl, plan.newTokens, suite.seed, cpuProfile ? profilingOn(server) : null)) };
         foreign.check();
         // The page's user agent is frozen at "156.0.0.0"; the browser object knows the full version.
         chromium = chrome.context.browser()?.version() ?? suite.userAgent;

@@ -1,3 +1,4 @@
+import type { StreamMeasure, StreamingMeasure } from '../browser/app-page';
 import type { ProfileSummary } from '../browser/cpu-profile';
 import { SEED_TRIES } from '../core/bench-settings';
 import type { HookCost } from '../core/hook-cost';
@@ -118,15 +119,27 @@ export function renderMarkdown(results: BenchResults): string {
     '### Main thread while streaming at full speed',
     '',
     table(
-      ['Backend', 'Page', 'Tokens', 'Tokens/s (end to end)', 'Frames', 'Longest frame, ms', 'Frames over 50 ms', 'Long animation frames'],
+      STREAM_HEAD,
       browser.backends.flatMap((b) => [
-        [b.label, 'playground (rendering)', `${b.app.streaming.tokens} in ${b.app.streaming.runs} run${b.app.streaming.runs > 1 ? 's' : ''}`, fixed(b.app.streaming.tokensPerSecond, 1), ...frameCells(b.app.streaming.frames)],
+        streamRow(b.label, b.app.streaming),
         [b.label, 'bench page, (d) runs (messages only)', `${b.newTokens} × ${b.repeats}`, '–', ...frameCells(b.suite.frames)],
       ]),
     ),
     '',
     ...browser.backends.flatMap((b) => (b.app.profile ? profileSection(b.label, b.app.profile) : [])),
   ].join('\n');
+}
+
+const STREAM_HEAD = ['Backend', 'Page', 'Tokens', 'Tokens/s (end to end)', 'Frames', 'Longest frame, ms', 'Frames over 50 ms', 'Long animation frames'];
+
+function streamRow(label: string, streaming: StreamMeasure): (string | number)[] {
+  const runs = `${streaming.runs} run${streaming.runs > 1 ? 's' : ''}`;
+  return [label, 'playground (rendering)', `${streaming.tokens} in ${runs}`, fixed(streaming.tokensPerSecond, 1), ...frameCells(streaming.frames)];
+}
+
+/** The playground's streaming alone, as `npm run bench:stream` prints it. */
+export function renderStreaming(label: string, app: StreamingMeasure): string {
+  return [table(STREAM_HEAD, [streamRow(label, app.streaming)]), '', ...(app.profile ? profileSection(label, app.profile) : [])].join('\n');
 }
 
 function profileSection(label: string, profile: ProfileSummary): string[] {
