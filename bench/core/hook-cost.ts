@@ -5,6 +5,7 @@ import { alternatives, sampleToken } from '../../src/steering/sampler';
 import type { TagGroup } from '../../src/steering/tags';
 import { POLICY, SAMPLING, SEED } from './bench-settings';
 import { benchGeneration } from './tagplay-path';
+import { WrappedModel } from './wrapped-model';
 
 /** The raw logits of each step of a real run, and the token before each, to replay without the model. */
 export interface RecordedSteps {
@@ -13,22 +14,8 @@ export interface RecordedSteps {
 }
 
 /** Passes the model's logits through while keeping them. */
-class RecordingModel implements LanguageModel {
+class RecordingModel extends WrappedModel {
   readonly logits: Float32Array[] = [];
-
-  constructor(private readonly inner: LanguageModel) {}
-
-  get maxLength(): number {
-    return this.inner.maxLength;
-  }
-
-  get endOfText(): number {
-    return this.inner.endOfText;
-  }
-
-  reset(): void {
-    this.inner.reset();
-  }
 
   async next(tokens: number[]): Promise<Float32Array> {
     const logits = await this.inner.next(tokens);

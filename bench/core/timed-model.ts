@@ -1,23 +1,9 @@
-import type { LanguageModel } from '../../src/steering/engine';
 import type { Meter } from './timing';
+import { WrappedModel } from './wrapped-model';
 
 /** Passes the model through while adding up the time spent in `next()`: the KV-cache model, transformers.js and the runtime. */
-export class TimedModel implements LanguageModel, Meter {
+export class TimedModel extends WrappedModel implements Meter {
   private busyMs = 0;
-
-  constructor(private readonly inner: LanguageModel) {}
-
-  get maxLength(): number {
-    return this.inner.maxLength;
-  }
-
-  get endOfText(): number {
-    return this.inner.endOfText;
-  }
-
-  reset(): void {
-    this.inner.reset();
-  }
 
   async next(tokens: number[]): Promise<Float32Array> {
     const start = performance.now();
