@@ -88,14 +88,11 @@ describe('faults around the model, on WASM', () => {
 
       await playground.page.getByTestId('fault-resume').click();
       await playground.waitForModel();
-      const resumedFrom = kept.state.prompt + kept.tokens.map((t) => t.text).join('');
-      expect(await playground.page.getByTestId('prompt').inputValue()).toBe(resumedFrom);
-      await playground.waitForTokens(2);
+      const resumed = await playground.stopResumed(kept);
+      expect(resumed.promptBox).toBe(resumed.from);
       expect(await playground.fault.count()).toBe(0);
-      await playground.page.getByTestId('stop').click();
-      expect(await playground.waitForEnd()).toBe('user');
-      const resumed = await playground.exportTranscript();
-      expect(resumed.state.prompt).toBe(resumedFrom);
+      expect(resumed.ended).toBe('user');
+      expect(resumed.transcriptPrompt).toBe(resumed.from);
       expect(playground.errors).toEqual([]);
     } finally {
       await playground.page.close();
@@ -131,12 +128,10 @@ describe('faults around the model, on WASM', () => {
       session.site.setFault(null);
       await playground.page.getByTestId('fault-retry').click();
       await playground.waitForModel();
-      const resumedFrom = kept.state.prompt + kept.tokens.map((t) => t.text).join('');
-      expect(await playground.page.getByTestId('prompt').inputValue()).toBe(resumedFrom);
-      await playground.waitForTokens(2);
-      await playground.page.getByTestId('stop').click();
-      expect(await playground.waitForEnd()).toBe('user');
-      expect((await playground.exportTranscript()).state.prompt).toBe(resumedFrom);
+      const resumed = await playground.stopResumed(kept);
+      expect(resumed.promptBox).toBe(resumed.from);
+      expect(resumed.ended).toBe('user');
+      expect(resumed.transcriptPrompt).toBe(resumed.from);
       expect(playground.errors).toEqual([]);
     } finally {
       await playground.page.close();

@@ -135,6 +135,20 @@ export class PlaygroundPage {
     return readFile(await download.path(), 'utf8');
   }
 
+  /**
+   * After "Resume": the text the run should go on from (`kept`'s prompt and tokens) and what the prompt
+   * box shows; then, once two tokens are in and Stop is pressed, how the run ended and the prompt its
+   * transcript records.
+   */
+  async stopResumed(kept: Transcript): Promise<{ from: string; promptBox: string; ended: string; transcriptPrompt: string }> {
+    const from = kept.state.prompt + kept.tokens.map((t) => t.text).join('');
+    const promptBox = await this.page.getByTestId('prompt').inputValue();
+    await this.waitForTokens(2);
+    await this.page.getByTestId('stop').click();
+    const ended = await this.waitForEnd();
+    return { from, promptBox, ended, transcriptPrompt: (await this.exportTranscript()).state.prompt };
+  }
+
   /** Clicks "Copy link" and reads what it put on the clipboard. */
   async copyShareLink(): Promise<string> {
     await this.page.getByTestId('copy-link').click();
