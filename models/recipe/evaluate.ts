@@ -2,17 +2,19 @@
  * Evaluates the shipped model in Node through the browser's code path and writes eval.json.
  *
  *   npm run model:eval                  full evaluation (held-out loss, control fidelity, temptation AUC, samples)
- *   npm run model:eval -- --samples 50  fewer samples per condition
+ *   npm run model:eval -- --samples 50  fewer samples per condition (--ban-samples / --boost-samples set those alone)
+ *   npm run model:eval -- --processes 1 one generation process (default: one per core)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Policy } from '../../src/steering/policy';
 import { EMOTIONS, RUDE } from '../../src/tagger/labels';
-import { generateSamples, labelShare, modelTagShare, temptationAuc, type RunSpec, type Sample } from './control';
+import { labelShare, modelTagShare, temptationAuc, type Sample } from './control';
+import { EvalPool } from './eval-pool';
 import { round } from './metrics';
 import { INVITING_PROMPTS } from './prompts';
-import { loadNodeModel, loadTaggerWeights } from './load-node';
 import { BUILD_DIR, MODEL_DIR } from './paths';
 
 const arg = (name: string, fallback: number) => {
@@ -20,9 +22,8 @@ const arg = (name: string, fallback: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const SAMPLES = arg('--samples', 200);
-// Ban and boost runs are 35 of the 44 conditions: fewer samples each keeps the run near 20 minutes on two CPU cores.
-const BAN_SAMPLES = arg('--ban-samples', 100);
-const BOOST_SAMPLES = arg('--boost-samples', 50);
+const BAN_SAMPLES = arg('--ban-samples', SAMPLES);
+const BOOST_SAMPLES = arg('--boost-samples', SAMPLES);
 const TOKENS = arg('--tokens', 120);
 const BOOSTS = [-4, 0, 2, 4];
 
@@ -66,37 +67,43 @@ async function main() {
     console.log(genre, loss[genre]);
   }
 
-  const model = await loadNodeModel();
-  const weights = loadTaggerWeights();
+  const processes = arg('--processes', availableParallelism());
+  const pool = new EvalPool(processes);
+  let queued = 0, finished = 0;
   const run = async (prompt: string, policy: Policy, samples = SAMPLES): Promise<Sample[]> => {
     // Every condition draws from the same fixed seed list, so conditions differ only by their policy and prompt.
-    const spec: RunSpec = { prompt, policy, samples, tokens: TOKENS, firstSeed: 1 };
-    const started = Date.now();
-    const out = await generateSamples(model, weights, spec);
-    console.log(`${prompt.slice(0, 40)} ${JSON.stringify(policy)}: ${out.length} samples in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    queued++;
+    const out = await pool.run({ prompt, policy, samples, tokens: TOKENS, firstSeed: 1 });
+    console.log(`[${++finished}/${queued}] ${prompt.slice(0, 40)} ${JSON.stringify(policy)}: ${out.length} samples, ${((Date.now() - t0) / 60000).toFixed(1)} min`);
     return out;
   };
 
-  const free = await run('<story>', {});
+  // Every condition is queued first so that the processes stay busy; results are read in a fixed order.
   const tags = [...EMOTIONS, RUDE];
+  const freeRun = run('<story>', {});
+  const forcedRuns = tags.map((tag) => run('<story>', { [tag]: { mode: 'force', boost: 0 } }));
+  const banRuns = EMOTIONS.map((tag) => [{}, { [tag]: { mode: 'ban', boost: 0 } } as Policy].map((policy) => run(INVITING_PROMPTS[tag], policy, BAN_SAMPLES)));
+  const boostRuns = EMOTIONS.map((tag) => BOOSTS.map((b) => (b === 0 ? null : run('<story>', { [tag]: { mode: 'allow', boost: b } }, BOOST_SAMPLES))));
+  const exampleBan = run(INVITING_PROMPTS.angry, { angry: { mode: 'ban', boost: 0 } }, 1);
+
+  const free = await freeRun;
   const base = Object.fromEntries(tags.map((t) => [t, { taggerShare: round(labelShare(free, t).share), modelTagShare: round(modelTagShare(free, t)) }]));
   const forced: Record<string, unknown> = {};
   const forcedSamples: Record<string, Sample[]> = {};
-  for (const tag of tags) {
-    forcedSamples[tag] = await run('<story>', { [tag]: { mode: 'force', boost: 0 } });
+  for (const [i, tag] of tags.entries()) {
+    forcedSamples[tag] = await forcedRuns[i];
     const { share, sentences } = labelShare(forcedSamples[tag], tag);
     forced[tag] = { share: round(share), baseRate: base[tag].taggerShare, sentences };
   }
   const ban: Record<string, unknown> = {};
   const boost: Record<string, Record<string, number>> = {};
-  for (const tag of EMOTIONS) {
-    const prompt = INVITING_PROMPTS[tag];
-    const freeShare = labelShare(await run(prompt, {}, BAN_SAMPLES), tag).share;
-    const bannedShare = labelShare(await run(prompt, { [tag]: { mode: 'ban', boost: 0 } }, BAN_SAMPLES), tag).share;
+  for (const [i, tag] of EMOTIONS.entries()) {
+    const [freeShare, bannedShare] = (await Promise.all(banRuns[i])).map((samples) => labelShare(samples, tag).share);
     ban[tag] = { free: round(freeShare), banned: round(bannedShare), ratio: bannedShare > 0 ? round(freeShare / bannedShare, 2) : null };
     boost[tag] = {};
-    for (const b of BOOSTS) {
-      boost[tag][String(b)] = b === 0 ? base[tag].taggerShare : round(labelShare(await run('<story>', { [tag]: { mode: 'allow', boost: b } }, BOOST_SAMPLES), tag).share);
+    for (const [j, b] of BOOSTS.entries()) {
+      const boosted = boostRuns[i][j];
+      boost[tag][String(b)] = boosted ? round(labelShare(await boosted, tag).share) : base[tag].taggerShare;
     }
   }
   const auc = Object.fromEntries(EMOTIONS.map((t) => { const a = temptationAuc(free, t); return [t, a === null ? null : round(a)]; }));
@@ -105,14 +112,15 @@ async function main() {
     { policy: 'force <happy>', text: forcedSamples.happy[0].text },
     { policy: 'force <scared>', text: forcedSamples.scared[0].text },
     { policy: 'force <rude>', text: forcedSamples[RUDE][0].text },
-    { policy: 'ban <angry> after an angry opening', text: (await run(INVITING_PROMPTS.angry, { angry: { mode: 'ban', boost: 0 } }, 1))[0].text },
+    { policy: 'ban <angry> after an angry opening', text: (await exampleBan)[0].text },
   ];
+  pool.close();
   const report = {
     command: 'npm run model:eval',
     model: { parameters: config.parameters, trainingSteps: config.training_steps },
     settings: {
       samples: { freeAndForced: SAMPLES, ban: BAN_SAMPLES, boost: BOOST_SAMPLES }, tokensPerSample: TOKENS,
-      seeds: 'seeds 1, 2, … in every condition', sampling: 'temperature 0.8, top-k 40, top-p 0.95',
+      seeds: 'seeds 1, 2, … in every condition', sampling: 'temperature 0.8, top-k 40, top-p 0.95', processes,
     },
     heldOut: loss,
     freeGeneration: base,

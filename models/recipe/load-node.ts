@@ -13,9 +13,9 @@ export function useLocalModels(): void {
   env.localModelPath = join(MODEL_DIR, '..') + '/';
 }
 
-export async function loadNodeModel(): Promise<LoadedModel> {
+export async function loadNodeModel(threads?: number): Promise<LoadedModel> {
   useLocalModels();
-  return loadModel(MODEL_NAME, 'cpu');
+  return loadModel(MODEL_NAME, 'cpu', undefined, threads);
 }
 
 export function loadTaggerWeights(): EmotionWeights {

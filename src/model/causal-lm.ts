@@ -58,9 +58,11 @@ export class KvCacheModel implements LanguageModel {
 }
 
 /** Loads tokenizer and model from the local model folder (`env.localModelPath` must point at its parent). */
-export async function loadModel(name: string, device: Device, progress?: (info: unknown) => void): Promise<LoadedModel> {
+/** `threads` caps onnxruntime's intra-op threads (Node), for running several models side by side. */
+export async function loadModel(name: string, device: Device, progress?: (info: unknown) => void, threads?: number): Promise<LoadedModel> {
   const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true, progress_callback: progress });
-  const model = await AutoModelForCausalLM.from_pretrained(name, { device, dtype: 'fp32', local_files_only: true, progress_callback: progress });
+  const session_options = threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : undefined;
+  const model = await AutoModelForCausalLM.from_pretrained(name, { device, dtype: 'fp32', local_files_only: true, progress_callback: progress, session_options });
   const config = model.config as unknown as { max_position_embeddings: number };
   // Every tag was added to the tokenizer as a special token, so the special tokens are where tags are discovered.
   const addedTokens = tokenizer.all_special_tokens.map((content, i) => ({ id: tokenizer.all_special_ids[i], content }));
