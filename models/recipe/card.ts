@@ -30,7 +30,8 @@ for (const t of EMOTIONS) {
   const share = ev.forcedFidelity[t].share as number;
   if (share < 0.6) misses.push(`forced fidelity for <${t}> is ${pct(share)}, below the 60 % target`);
   const ban = ev.banEfficacy[t];
-  if (ban.banned > 0 && ban.free / ban.banned < 5) misses.push(`banning <${t}> lowers its share ${num(ban.free / ban.banned, 1)}× (${pct(ban.free)} → ${pct(ban.banned)}), short of 5×`);
+  if (ban.free === 0) misses.push(`ban efficacy for <${t}> cannot be measured: the tagger labels none of the sentences from its inviting prompt <${t}> even without the ban`);
+  else if (ban.banned > 0 && ban.free / ban.banned < 5) misses.push(`banning <${t}> lowers its share ${num(ban.free / ban.banned, 1)}× (${pct(ban.free)} → ${pct(ban.banned)}), short of 5×`);
   const auc = ev.temptationAuc[t];
   if (auc !== null && auc < 0.85) misses.push(`temptation AUC for <${t}> is ${num(auc)}, below 0.85`);
 }
@@ -56,7 +57,7 @@ ${table(['setting', 'value'], [
 - \`<${RUDE}>\`: an independent flag after the emotion tag, for profanity (the \`obscenity\` library's English dataset) or insults.
 - Genre group, one per document: \`<story>\`, \`<comment>\`; every document ends with \`<|endoftext|>\`.
 
-The tagger (\`src/tagger/\`) splits sentences with \`Intl.Segmenter\`, then labels the emotion with unambiguous cue words where a sentence has them ("Tom was very angry"), otherwise with a linear classifier over word unigrams and bigrams (${tagger.features.toLocaleString('en')} features) trained on GoEmotions-Ekman train. The same code labels the training corpus and the playground's live output.
+The tagger (\`src/tagger/\`) splits sentences with \`Intl.Segmenter\`, then labels the emotion with unambiguous cue words where a sentence has them ("Tom was very angry"), otherwise with a linear classifier over word unigrams and bigrams (${tagger.features.toLocaleString('en')} features) trained on GoEmotions-Ekman train, with its epochs and L2 penalty picked from a small grid by validation macro-F1 (${tagger.selection.byValidationMacroF1.map((c: Json) => `${c.epochs} epochs, L2 ${c.l2}: ${num(c.valid)}`).join('; ')}; chosen: ${tagger.selection.chosen.epochs} epochs, L2 ${tagger.selection.chosen.l2}) and per-class biases tuned on the same validation split, so the test sets are never used for choices. The same code labels the training corpus and the playground's live output.
 
 ## Tagger quality (\`npm run model:tagger\`)
 ${table(['set', 'classifier macro-F1', 'tagger macro-F1', 'tagger accuracy', 'n'], [
@@ -95,7 +96,7 @@ ${training.steps.toLocaleString('en')} steps of ${training.hyperparameters.batch
 ${table(['step', 'train loss', 'held-out story loss', 'held-out comment loss'], training.log.filter((e: Json) => e.valid_story !== undefined).map((e: Json) => [e.step, num(e.loss), num(e.valid_story), num(e.valid_comment)]))}
 
 ## Evaluation (\`${ev.command}\`)
-Run in Node through the browser's own path: transformers.js with onnxruntime-node, the logits hook (\`src/steering/hook.ts\`) and the seeded sampler (${ev.settings.sampling}). Each condition generates samples of ${ev.settings.tokensPerSample} tokens from ${ev.settings.seeds}: ${ev.settings.samples.freeAndForced} for free and forced generation, ${ev.settings.samples.ban} per arm for bans, ${ev.settings.samples.boost} per boost level. Every generated sentence is judged by the tagger.
+Run in Node through the browser's own path: transformers.js with onnxruntime-node, the logits hook (\`src/steering/hook.ts\`) and the seeded sampler (${ev.settings.sampling}). Each condition generates samples of ${ev.settings.tokensPerSample} tokens from ${ev.settings.seeds}: ${ev.settings.samples.freeAndForced} for free and forced generation, ${ev.settings.samples.ban} per arm for bans, ${ev.settings.samples.boost} per boost level. Every generated sentence is judged by the tagger. The whole run took ${Math.round(ev.seconds / 60)} minutes with ${ev.settings.processes} generation processes on ${training.hardware}.
 
 ### Held-out loss
 ${table(['genre', 'tokens', 'loss (nats/token)', 'bits per byte (target ≤ 0.9 for stories)'], ['story', 'comment'].map((g) => [g, ev.heldOut[g].tokens.toLocaleString('en'), num(ev.heldOut[g].lossNatsPerToken), num(ev.heldOut[g].bitsPerByte)]))}
@@ -110,7 +111,7 @@ ${table(['tag', 'forced', 'free (base rate)', 'sentences judged'], [...EMOTIONS,
 ### Ban efficacy (target: banned ≥ 5× lower than free)
 From a story opening whose first sentence carries the emotion (\`models/recipe/prompts.ts\`): the share of generated sentences labelled with it.
 
-${table(['tag', 'free', 'banned', 'free ÷ banned'], EMOTIONS.map((t) => [`<${t}>`, pct(ev.banEfficacy[t].free), pct(ev.banEfficacy[t].banned), ev.banEfficacy[t].ratio === null ? '∞ (none when banned)' : `${ev.banEfficacy[t].ratio}×`]))}
+${table(['tag', 'free', 'banned', 'free ÷ banned'], EMOTIONS.map((t) => [`<${t}>`, pct(ev.banEfficacy[t].free), pct(ev.banEfficacy[t].banned), ev.banEfficacy[t].free === 0 ? 'n/a (none even when free)' : ev.banEfficacy[t].ratio === null ? '∞ (none when banned)' : `${ev.banEfficacy[t].ratio}×`]))}
 
 ### Boost response
 Share of sentences labelled with the tag at each boost (logits), from \`<story>\`.
