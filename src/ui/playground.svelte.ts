@@ -89,6 +89,9 @@ const basePath = () => new URL(import.meta.env.BASE_URL, document.baseURI).pathn
 const stripView = ({ tag: _tag, banned: _banned, ...token }: TokenView): TranscriptToken => token;
 
 /** `?testhooks` in the page's address exposes `window.__tagplay` and lets tests inject faults into the worker. */
+// Tokens reach the page at most this often (about 12 updates a second): reading speed, and each update re-lays out the stream.
+const STREAM_UPDATE_MS = 80;
+
 const testHooksWanted = () => new URLSearchParams(location.search).has('testhooks');
 
 const LOAD_ADVICE: Record<'missing' | 'unreachable' | 'damaged' | 'load', string> = {
@@ -139,7 +142,7 @@ export class Playground {
   readonly testHooks = testHooksWanted();
   private views: TokenViews | null = null;
   private readonly labels = new Map<string, SentenceLabel>();
-  private readonly queue = new FrameQueue<{ run: RunRequest; batch: StepBatch }>((items) => this.absorb(items));
+  private readonly queue = new FrameQueue<{ run: RunRequest; batch: StepBatch }>((items) => this.absorb(items), STREAM_UPDATE_MS);
 
   readonly tags = $derived(allTags(this.groups).map((t) => t.name));
   readonly running = $derived(this.run !== null && this.run.ended === null);
