@@ -11,8 +11,17 @@ export interface ProfileSummary {
   wallMs: number;
   /** Sampled time not idle: JS, plus "(program)" (style, layout, paint and other native work) and GC. */
   busyMs: number;
+  /** Longest stretch of sampled work with no pause over GAP_MS in it: the main thread's longest task. */
+  longestWorkMs: number;
+  /**
+   * Longest time between two samples. The sampler ticks about every half millisecond while the
+   * renderer runs, busy or idle, so a long gap is time the renderer waited for a core.
+   */
+  longestGapMs: number;
   top: ProfileLine[];
 }
+
+const GAP_MS = 5;
 
 interface CallFrame {
   functionName: string;
@@ -51,9 +60,21 @@ export function summarizeProfile(profile: CpuProfile, count: number, resolve: So
     self.set(where, (self.get(where) ?? 0) + (deltas[i] ?? 0) / 1000);
   });
   self.delete('(idle)');
+  let longestWorkMs = 0, longestGapMs = 0, workStart: number | null = null, at = profile.startTime / 1000;
+  (profile.samples ?? []).forEach((id, i) => {
+    const step = (deltas[i] ?? 0) / 1000;
+    at += step;
+    longestGapMs = Math.max(longestGapMs, step);
+    const idle = nodes.get(id)?.callFrame.functionName === '(idle)';
+    if (idle || step > GAP_MS) workStart = idle ? null : at;
+    else if (workStart === null) workStart = at - step;
+    if (workStart !== null) longestWorkMs = Math.max(longestWorkMs, at - workStart);
+  });
   return {
     wallMs: (profile.endTime - profile.startTime) / 1000,
     busyMs: [...self.values()].reduce((a, b) => a + b, 0),
+    longestWorkMs,
+    longestGapMs,
     top: [...self].sort((a, b) => b[1] - a[1]).slice(0, count).map(([where, selfMs]) => ({ where, selfMs })),
   };
 }

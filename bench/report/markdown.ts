@@ -146,6 +146,8 @@ function profileSection(label: string, profile: ProfileSummary): string[] {
   return [
     `### Playground main thread while streaming, ${label}: CPU profile (unminified build), busy ${fixed(profile.busyMs)} ms of ${fixed(profile.wallMs)} ms`,
     '',
+    `Longest stretch of main-thread work (no pause over 5 ms): ${fixed(profile.longestWorkMs)} ms. Longest time without a profiler sample, while the renderer waited for a core: ${fixed(profile.longestGapMs)} ms.`,
+    '',
     table(['Self time, ms', 'Where ("(program)" is native work: style, layout, paint)'], profile.top.map((line) => [fixed(line.selfMs, 1), `\`${line.where}\``])),
     '',
   ];
