@@ -57,8 +57,10 @@ export class KvCacheModel implements LanguageModel {
   }
 }
 
-/** Loads tokenizer and model from the local model folder (`env.localModelPath` must point at its parent). */
-/** `threads` caps onnxruntime's intra-op threads (Node), for running several models side by side. */
+/**
+ * Loads tokenizer and model from the local model folder (`env.localModelPath` must point at its parent).
+ * `threads` caps onnxruntime's intra-op threads (Node), for running several models side by side.
+ */
 export async function loadModel(name: string, device: Device, progress?: (info: unknown) => void, threads?: number): Promise<LoadedModel> {
   const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true, progress_callback: progress });
   const session_options = threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : undefined;

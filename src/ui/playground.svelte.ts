@@ -88,10 +88,10 @@ const basePath = () => new URL(import.meta.env.BASE_URL, document.baseURI).pathn
 
 const stripView = ({ tag: _tag, banned: _banned, ...token }: TokenView): TranscriptToken => token;
 
-/** `?testhooks` in the page's address exposes `window.__tagplay` and lets tests inject faults into the worker. */
 // Tokens reach the page at most this often (about 12 updates a second): reading speed, and each update re-lays out the stream.
 const STREAM_UPDATE_MS = 80;
 
+/** `?testhooks` in the page's address exposes `window.__tagplay` and lets tests inject faults into the worker. */
 const testHooksWanted = () => new URLSearchParams(location.search).has('testhooks');
 
 const LOAD_ADVICE: Record<'missing' | 'unreachable' | 'damaged' | 'load', string> = {
