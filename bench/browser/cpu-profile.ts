@@ -52,24 +52,22 @@ export function summarizeProfile(profile: CpuProfile, count: number, resolve: So
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   const deltas = profile.timeDeltas ?? [];
+  let longestWorkMs = 0, longestGapMs = 0, workStart: number | null = null, now = profile.startTime / 1000;
   (profile.samples ?? []).forEach((id, i) => {
+    const step = (deltas[i] ?? 0) / 1000;
+    now += step;
+    longestGapMs = Math.max(longestGapMs, step);
     const frame = nodes.get(id)?.callFrame;
+    const idle = frame?.functionName === '(idle)';
+    if (idle || step > GAP_MS) workStart = idle ? null : now;
+    else if (workStart === null) workStart = now - step;
+    if (workStart !== null) longestWorkMs = Math.max(longestWorkMs, now - workStart);
     if (!frame) return;
     const at = frame.url ? (resolve(frame.url, frame.lineNumber, frame.columnNumber) ?? `${fileOf(frame.url)}:${frame.lineNumber + 1}`) : null;
     const where = at ? `${frame.functionName || '(anonymous)'} ${at}` : frame.functionName || '(native)';
-    self.set(where, (self.get(where) ?? 0) + (deltas[i] ?? 0) / 1000);
+    self.set(where, (self.get(where) ?? 0) + step);
   });
   self.delete('(idle)');
-  let longestWorkMs = 0, longestGapMs = 0, workStart: number | null = null, at = profile.startTime / 1000;
-  (profile.samples ?? []).forEach((id, i) => {
-    const step = (deltas[i] ?? 0) / 1000;
-    at += step;
-    longestGapMs = Math.max(longestGapMs, step);
-    const idle = nodes.get(id)?.callFrame.functionName === '(idle)';
-    if (idle || step > GAP_MS) workStart = idle ? null : at;
-    else if (workStart === null) workStart = at - step;
-    if (workStart !== null) longestWorkMs = Math.max(longestWorkMs, at - workStart);
-  });
   return {
     wallMs: (profile.endTime - profile.startTime) / 1000,
     busyMs: [...self.values()].reduce((a, b) => a + b, 0),

@@ -91,7 +91,7 @@ ${corpus.documents.stories.toLocaleString('en')} stories and ${corpus.documents.
 ${table(['tag', 'sentences in the corpus', 'in training after repeats'], [...EMOTIONS, RUDE].map((t) => [`<${t}>`, corpus.tagCounts[t].toLocaleString('en'), corpus.trainTagCountsAfterRepeats[t].toLocaleString('en')]))}
 
 ## Training (\`npm run model:train\`)
-${training.steps.toLocaleString('en')} steps of ${training.hyperparameters.batch} × ${training.hyperparameters.block} tokens (${(training.tokens_seen / 1e6).toFixed(1)}M tokens), AdamW (lr ${training.hyperparameters.lr}, ${training.hyperparameters.warmup} warm-up steps, cosine to 10 %), seed ${training.hyperparameters.seed}, on ${training.hardware} with PyTorch ${training.torch}: about ${Math.round(training.wall_seconds_estimate / 60)} minutes of wall time (shared with other work on the same two cores).${training.note ? ` ${training.note}` : ''}
+${training.steps.toLocaleString('en')} steps of ${training.hyperparameters.batch} × ${training.hyperparameters.block} tokens (${(training.tokens_seen / 1e6).toFixed(1)}M tokens), AdamW (lr ${training.hyperparameters.lr}, ${training.hyperparameters.warmup} warm-up steps, cosine to 10 %), seed ${training.hyperparameters.seed}, on ${training.hardware} with PyTorch ${training.torch}: about ${Math.round(training.wall_seconds_estimate / 60)} minutes of wall time (shared with other work on the same two cores).
 
 ${table(['step', 'train loss', 'held-out story loss', 'held-out comment loss'], training.log.filter((e: Json) => e.valid_story !== undefined).map((e: Json) => [e.step, num(e.loss), num(e.valid_story), num(e.valid_comment)]))}
 

@@ -73,12 +73,9 @@ function train(data: LabelledText[], { epochs, l2 }: Hyper): EmotionWeights {
   return { labels: [...EMOTIONS], bias: Array.from(b).map((v) => round(v, 3)), weights };
 }
 
-const validScore = (m: EmotionWeights, valid: LabelledText[]) =>
-  f1Report(valid.map((d) => d.labels), valid.map((d) => classifyEmotion(m, d.text))).macroF1;
-
-/** Coordinate ascent on per-class bias offsets to maximise validation macro-F1. */
-function tuneBias(model: EmotionWeights, valid: LabelledText[]): EmotionWeights {
-  const score = (m: EmotionWeights) => validScore(m, valid);
+/** Coordinate ascent on per-class bias offsets to maximise validation macro-F1; returns the model and its score. */
+function tuneBias(model: EmotionWeights, valid: LabelledText[]): { model: EmotionWeights; valid: number } {
+  const score = (m: EmotionWeights) => f1Report(valid.map((d) => d.labels), valid.map((d) => classifyEmotion(m, d.text))).macroF1;
   let best = score(model);
   for (let round_ = 0; round_ < 2; round_++) {
     for (let k = 0; k < K; k++) {
@@ -91,7 +88,7 @@ function tuneBias(model: EmotionWeights, valid: LabelledText[]): EmotionWeights 
       }
     }
   }
-  return model;
+  return { model, valid: best };
 }
 
 const sentenceId = (s: string) => createHash('sha1').update(s).digest('hex').slice(0, 10);
@@ -123,7 +120,7 @@ if (process.argv.includes('--sample')) {
   const grid = [4, 6].flatMap((epochs) => [3e-2, 5e-2].map((l2) => ({ epochs, l2 })));
   const candidates = grid.map((hyper) => {
     const tuned = tuneBias(train(trainSet, hyper), validSet);
-    return { hyper, model: tuned, valid: round(validScore(tuned, validSet), 4) };
+    return { hyper, model: tuned.model, valid: round(tuned.valid, 4) };
   });
   const chosen = candidates.reduce((a, c) => (c.valid > a.valid ? c : a));
   const model = chosen.model;
