@@ -109,12 +109,16 @@ describe('faults around the model, on WASM', () => {
       await playground.waitForTokens(5);
       // Terminating a worker tells the page nothing: it has to notice the silence.
       await playground.page.evaluate(() => window.__tagplay!.terminateWorker());
-      const shown = await playground.tokenCount();
+      const beforeCrash = await playground.tokenCount();
       const message = await playground.waitForFault('crash', 60_000);
       expect(message.what).toMatch(/The model worker stopped unexpectedly \(it did not answer for \d+ s\)/);
       expect(message.todo).toMatch(/kept below. Resume restarts the model and goes on from that text/);
       expect(await playground.page.getByTestId('run-status').getAttribute('data-ended')).toBe('error');
-      expect(await playground.tokenCount()).toBe(shown);
+      // The page shows tokens at most every 80 ms, so a batch that arrived just before the worker died
+      // may still be on its way to the screen: it is kept too (3 tokens/s: one token at most), nothing is lost.
+      const shown = await playground.tokenCount();
+      expect(shown).toBeGreaterThanOrEqual(beforeCrash);
+      expect(shown).toBeLessThanOrEqual(beforeCrash + 1);
       const kept = await playground.exportTranscript();
       expect(kept.tokens.length).toBe(shown);
 
