@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
@@ -13,12 +14,28 @@ const devServerStyles: Plugin = {
   transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
 };
 
+/**
+ * `vite preview` (`npm start`) gzips on the fly, without a length, every file whose type it does not
+ * know, `.onnx` among them; Chromium's private windows then refuse the weights (ERR_CACHE_WRITE_FAILURE).
+ * Typed as binary, they are sent as they are, with their length, which also lets the page show progress.
+ */
+const onnxAsBinary = (request: IncomingMessage, response: ServerResponse, next: () => void) => {
+  if (/\.onnx(\?|$)/.test(request.url ?? '')) response.setHeader('Content-Type', 'application/octet-stream');
+  next();
+};
+const binaryWeights: Plugin = {
+  name: 'tagplay-binary-weights',
+  configureServer: (server) => void server.middlewares.use(onnxAsBinary),
+  configurePreviewServer: (server) => void server.middlewares.use(onnxAsBinary),
+};
+
 export default defineConfig({
   // Relative URLs, so one build works under any base path on any static server.
   base: './',
   plugins: [
     svelte(),
     devServerStyles,
+    binaryWeights,
     viteStaticCopy({
       targets: [
         ...MODEL_FILES.map((file) => ({

@@ -10,7 +10,7 @@ import type { SentenceLabel } from '../tagger';
 import type { EmotionWeights } from '../tagger/emotion';
 import type { Transcript, TranscriptToken } from '../transcript/types';
 import type { Backend, DeviceChoice, LoadProgress, RunEnd, RunErrorKind, RunRequest, StepBatch } from '../worker/api';
-import { loadFailureKind } from '../worker/load-failure';
+import { loadFailureKind, type LoadFailureKind } from '../worker/load-failure';
 import { crossCheck, loadTagger, type Verdict } from './cross-check';
 import { FrameQueue } from './frame-queue';
 import { applyChanges } from './policy-view';
@@ -26,7 +26,7 @@ export type ChartScale = 'prob' | 'logit';
 
 /** Something that went wrong with the model or its worker, what to do about it, and the buttons that do it. */
 export interface Fault {
-  kind: 'missing' | 'unreachable' | 'damaged' | 'load' | 'crash' | 'device-lost' | 'generation';
+  kind: LoadFailureKind | 'load' | 'crash' | 'device-lost' | 'generation';
   /** What happened. */
   what: string;
   /** What the user can do. */
@@ -94,12 +94,14 @@ const STREAM_UPDATE_MS = 80;
 /** `?testhooks` in the page's address exposes `window.__tagplay` and lets tests inject faults into the worker. */
 const testHooksWanted = () => new URLSearchParams(location.search).has('testhooks');
 
-const LOAD_ADVICE: Record<'missing' | 'unreachable' | 'damaged' | 'load', string> = {
+const LOAD_ADVICE: Record<LoadFailureKind | 'load', string> = {
   missing:
     'The site was put online without its model files, or under another path. Deploy the models/ and ort/ folders of the build next to index.html, then try again.',
   unreachable: 'The connection to the site failed while the model was loading. Check your connection, or that the site is still up, then try again.',
   damaged:
     'A model file is damaged or cut short, as by an interrupted upload or download. Try again; if it fails again, deploy the models/ folder of the build once more.',
+  interrupted:
+    'The connection broke off while the model was downloading. Try again. If it keeps breaking off at the same file, the server may be compressing it on the fly without saying its length, which private browser windows refuse: serve it as it is.',
   load: 'Try again; if it keeps failing, reload the page or try another browser.',
 };
 

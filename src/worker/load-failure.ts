@@ -12,6 +12,7 @@ export const LOAD_FAILURES = {
   missing: 'ModelFileMissingError',
   unreachable: 'ModelUnreachableError',
   damaged: 'ModelDamagedError',
+  interrupted: 'ModelDownloadInterruptedError',
 } as const;
 
 export type LoadFailureKind = keyof typeof LOAD_FAILURES;
@@ -30,6 +31,12 @@ export interface NeededFile {
   url: URL;
 }
 
+/**
+ * A body that stops arriving part-way rejects the read with a TypeError, worded per browser: "network
+ * error" (Chromium), "NetworkError when attempting to fetch resource." (Firefox), "Load failed" (Safari).
+ */
+const brokeOff = (error: unknown) => error instanceof TypeError && /network ?error|load failed/i.test(error.message);
+
 /** Turns a load error into one that names the missing, unreachable or damaged file. */
 export async function explainLoadFailure(error: unknown, files: NeededFile[]): Promise<Error> {
   for (const { name, url } of files) {
@@ -42,6 +49,7 @@ export async function explainLoadFailure(error: unknown, files: NeededFile[]): P
     }
     if (!response.ok) return failure('missing', `${name} was not found at ${url.pathname} (HTTP ${response.status}).`);
   }
+  if (brokeOff(error)) return failure('interrupted', `A model file's download broke off before its end (${errorText(error)}).`);
   return failure('damaged', `The model files are all there, but they could not be read (${errorText(error)}).`);
 }
 

@@ -9,6 +9,7 @@ const BROKEN: { fault: SiteFault; kind: string; what: RegExp; todo: RegExp }[] =
   { fault: 'missing-model', kind: 'missing', what: /config\.json was not found .*\/tagplay\/models\/tagplay-3m\/config\.json.*HTTP 404/, todo: /Deploy the models\/ and ort\/ folders/ },
   { fault: 'no-connection', kind: 'unreachable', what: /could not be reached.*connection failed/, todo: /Check your connection/ },
   { fault: 'truncated-onnx', kind: 'damaged', what: /all there, but they could not be read/, todo: /damaged or cut short/ },
+  { fault: 'interrupted-onnx', kind: 'interrupted', what: /download broke off before its end \(network error\)/, todo: /connection broke off while the model was downloading. Try again/ },
 ];
 
 // WebGPU off: these are about what goes wrong around the model, which WASM shows quickly.

@@ -25,9 +25,10 @@ const MODEL_ONNX = `${MODEL_DIR}onnx/model.onnx`;
  * - `truncated-onnx`: the weights are cut to half their size, as by an interrupted upload, and served as if whole;
  * - `missing-onnx`: the weights answer 404;
  * - `missing-model`: the whole model folder answers 404, as when the path is wrong;
- * - `no-connection`: every request for a model file has its connection dropped, as when the host is unreachable.
+ * - `no-connection`: every request for a model file has its connection dropped, as when the host is unreachable;
+ * - `interrupted-onnx`: the weights' download has its connection dropped half-way (asking for a byte range still works).
  */
-export type SiteFault = 'truncated-onnx' | 'missing-onnx' | 'missing-model' | 'no-connection';
+export type SiteFault = 'truncated-onnx' | 'missing-onnx' | 'missing-model' | 'no-connection' | 'interrupted-onnx';
 
 export interface ServeOptions {
   /** Sends COOP and COEP, so the page is cross-origin isolated (needed for `performance.measureUserAgentSpecificMemory`). */
@@ -97,7 +98,9 @@ export async function serveStatic(root: string, basePath: string, options: Serve
         return;
       }
       response.writeHead(200, { ...headers, 'content-length': size });
-      if (size === 0) response.end();
+      if (fault === 'interrupted-onnx' && relative === MODEL_ONNX) {
+        createReadStream(file, { start: 0, end: Math.floor(size / 2) }).on('end', () => request.socket.destroy()).pipe(response, { end: false });
+      } else if (size === 0) response.end();
       else createReadStream(file, { start: 0, end: size - 1 }).pipe(response);
     } catch {
       response.writeHead(404).end('not found');
