@@ -40,9 +40,17 @@ export interface LoadsMeasure {
   warm: LoadMeasure;
 }
 
+/** How long a person is taken to look at the page before pressing Generate, in the streaming measures that wait. */
+export const READING_MS = 5000;
+
 export interface StreamingMeasure {
-  streaming: StreamMeasure;
-  /** The main thread's CPU profile over the same streaming, on the unminified build; its frames are slower for the profiler. */
+  /** The first run, started the moment the model is ready. */
+  atOnce: StreamMeasure;
+  /** The first run, started READING_MS after the model is ready. */
+  afterReading: StreamMeasure;
+  /** The run after that one, in the same tab. */
+  nextRun: StreamMeasure;
+  /** The main thread's CPU profile over a first run after reading, on the unminified build; its frames are slower for the profiler. */
   profile: ProfileSummary | null;
 }
 
@@ -107,14 +115,22 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
           if (!status) return reject(new Error('the playground has no run status'));
           const before = status.textContent;
           const started = performance.now();
+          let running = false;
           new MutationObserver((_, observer) => {
-            // The status goes to "Generating…" and then to "Finished…, N tokens"; a very short run may skip the first.
-            if (status.getAttribute('data-ended') === '' || status.textContent === before) return;
+            // The status goes to "Generating…" and then to "Finished…, N tokens", which a run like the last one
+            // ends on too; a very short run may skip the first, but then ends on another count.
+            const ended = status.getAttribute('data-ended') !== '';
+            running ||= !ended;
+            if (!ended || (!running && status.textContent === before)) return;
             observer.disconnect();
             resolve({ started, ended: performance.now() });
           }).observe(status, { attributes: true, childList: true, characterData: true, subtree: true });
           window.tagplayFrames.start();
-          location.hash = hash;
+          // The same link twice in a row is no change of address; going by an empty one replays it.
+          if (location.hash === hash) {
+            addEventListener('hashchange', () => (location.hash = hash), { once: true });
+            location.hash = '';
+          } else location.hash = hash;
         }),
       shareHash(state),
     );
@@ -149,9 +165,9 @@ async function inNewTab<T>(context: BrowserContext, server: StaticServer, url: s
 }
 
 /**
- * Streams in a fresh tab with the frame monitor injected, starting from `seed` (null: none is known to
- * reach the count, start from SEED); with `profiling`, once more under the CPU profiler on the
- * unminified build there.
+ * Streams with the frame monitor injected, starting from `seed` (null: none is known to reach the count,
+ * start from SEED): in a fresh tab the moment the model is ready; in another after READING_MS, and then
+ * once more there; with `profiling`, as the second, under the CPU profiler on the unminified build.
  */
 export async function measureStreaming(
   context: BrowserContext,
@@ -164,8 +180,15 @@ export async function measureStreaming(
   // Pages opened from here on get the monitor before their own code runs.
   await context.addInitScript({ path: FRAME_MONITOR_FILE });
   const first = seed ?? SEED;
-  const streaming = await inNewTab(context, server, siteUrl, (page) => stream(page, newTokens, first));
-  if (!profiling) return { streaming, profile: null };
-  const profiled = await inNewTab(context, server, profiling.url, (page) => profileMainThread(page, profiling.resolve, () => stream(page, newTokens, first)));
-  return { streaming, profile: profiled.profile };
+  const atOnce = await inNewTab(context, server, siteUrl, (page) => stream(page, newTokens, first));
+  const { afterReading, nextRun } = await inNewTab(context, server, siteUrl, async (page) => {
+    await page.waitForTimeout(READING_MS);
+    return { afterReading: await stream(page, newTokens, first), nextRun: await stream(page, newTokens, first) };
+  });
+  if (!profiling) return { atOnce, afterReading, nextRun, profile: null };
+  const profiled = await inNewTab(context, server, profiling.url, async (page) => {
+    await page.waitForTimeout(READING_MS);
+    return profileMainThread(page, profiling.resolve, () => stream(page, newTokens, first));
+  });
+  return { atOnce, afterReading, nextRun, profile: profiled.profile };
 }

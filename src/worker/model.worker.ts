@@ -14,10 +14,15 @@ import { RunLoop, type RunFailure } from './run-loop';
 import { MODEL_NAME, useLocalRuntime } from './runtime-env';
 import { TokenTexts } from './token-text';
 import { trackWasmMemory, wasmMemoryBytes } from './wasm-memory';
+import { WarmUp } from './warm-up';
+
+/** Warm-up steps after loading: on WASM enough for V8's optimizing compiler to take up the decode path; on WebGPU, the shaders. */
+const WARM_UP_STEPS: Record<Backend, number> = { wasm: 192, webgpu: 8 };
 
 let model: LoadedModel | null = null;
 let backend: Backend | null = null;
 let current: { loop: RunLoop; done: Promise<RunEnd> } | null = null;
+let warmUp: WarmUp | null = null;
 /** Counts `start` calls, so that of several that wait for the same run to stop only the last goes on. */
 let starts = 0;
 /**
@@ -152,6 +157,7 @@ const api: WorkerApi = {
     }
     backend = chosen;
     if (backend === 'webgpu') void watchDevice();
+    warmUp = new WarmUp(model.lm, WARM_UP_STEPS[backend]);
     const decode = decoder(model);
     const vocabulary = Array.from({ length: model.tokenizer.get_vocab().size }, (_, id) => decode([id]));
     return {
@@ -168,7 +174,8 @@ const api: WorkerApi = {
     if (!model) throw new Error('The model is not loaded yet.');
     const ticket = ++starts;
     opening ??= [];
-    // One run at a time: they share the model's KV cache.
+    // One run at a time, and not beside the warm-up: they share the model's KV cache.
+    await warmUp?.stop();
     while (current) {
       const running = current;
       running.loop.stop();

@@ -7,16 +7,33 @@ import type { RunEnd, RunErrorKind, StepBatch } from './api';
 /** Longest a finished step waits before it is sent to the page, when steps come faster than this. */
 const BATCH_MS = 30;
 
-/** Lets queued messages (policy changes, pause, stop) in between two tokens even when nothing else awaits a task. */
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
+/**
+ * Lets queued messages (policy changes, pause, stop) in between two tokens even when nothing else awaits
+ * a task. One channel serves a whole run: opening one per token cost more than the yield itself.
+ */
+class EventYield {
+  private readonly channel = new MessageChannel();
+  private waiting: (() => void) | null = null;
+
+  constructor() {
+    this.channel.port1.onmessage = () => {
+      const resume = this.waiting;
+      this.waiting = null;
+      resume?.();
     };
-    channel.port2.postMessage(null);
-  });
+  }
+
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      this.channel.port2.postMessage(null);
+    });
+  }
+
+  /** An open port would keep Node's event loop alive. */
+  close(): void {
+    this.channel.port1.close();
+  }
 }
 
 /** A run's error as the page is told it. */
@@ -45,6 +62,7 @@ export class RunLoop {
   private pending: TranscriptToken[] = [];
   private sentTimeline = 0;
   private lastFlush = 0;
+  private readonly yields = new EventYield();
   /** Rejects when `fail` is called, so that a step that never returns (a lost GPU) cannot hold the run. */
   private readonly failure: Promise<never>;
   private rejectFailure: (error: unknown) => void = () => {};
@@ -132,10 +150,12 @@ export class RunLoop {
         if (this.allowance > 0) this.allowance--;
         this.pending.push(this.describe(step));
         if (performance.now() - this.lastFlush >= BATCH_MS || this.paused || this.pace > 0) this.flush();
-        await yieldToEvents();
+        await this.yields.next();
       }
     } catch (error) {
       return this.finish('error', await this.explain(error));
+    } finally {
+      this.yields.close();
     }
   }
 

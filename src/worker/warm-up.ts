@@ -1,0 +1,33 @@
+import type { LanguageModel } from '../steering/engine';
+
+/**
+ * Runs the model on throwaway tokens right after it loads, while the page waits for the person. The
+ * first few hundred steps are what makes V8 compile onnxruntime's hot functions to optimized code, on
+ * background threads that take seconds of CPU; done here, that work no longer competes with the page's
+ * drawing during the first run. A run stops the warm-up after the step under way.
+ */
+export class WarmUp {
+  private stopped = false;
+  private readonly done: Promise<void>;
+
+  constructor(lm: LanguageModel, steps: number) {
+    this.done = this.run(lm, Math.min(steps, lm.maxLength));
+  }
+
+  /** Stops after the step under way; resolves once the model is reset and free for a run. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    return this.done;
+  }
+
+  private async run(lm: LanguageModel, steps: number): Promise<void> {
+    try {
+      // One token per step on a growing cache, as a run decodes.
+      for (let i = 0; i < steps && !this.stopped; i++) await lm.next([lm.endOfText]);
+    } catch {
+      // Nothing to report here: a step that fails now fails the first run too, and that run says why.
+    } finally {
+      lm.reset();
+    }
+  }
+}
