@@ -7,6 +7,7 @@ import { mergeFrameStats } from '../web/frame-monitor';
 import { FRAME_MONITOR_FILE } from './build';
 import { profileMainThread, type ProfileSummary, type SourceResolver } from './cpu-profile';
 import type { Sent, StaticServer } from './static-server';
+import { addCpu, chromiumCpu, cpuSince, type ThreadCpu } from './thread-cpu';
 
 export interface BytesByKind {
   model: number;
@@ -31,6 +32,8 @@ export interface StreamMeasure {
   wallMs: number;
   tokensPerSecond: number;
   frames: FrameStats;
+  /** Chromium's CPU time by kind of thread over the runs (Linux only). */
+  cpu: ThreadCpu | null;
 }
 
 export interface LoadsMeasure {
@@ -94,6 +97,7 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
   let tokens = 0;
   let runs = 0;
   let wallMs = 0;
+  let cpu: ThreadCpu | null = null;
   while (tokens < newTokens) {
     const left = newTokens - tokens;
     const state: ShareState = {
@@ -108,6 +112,7 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
     };
     // Watched by a MutationObserver in the page rather than polled from here, so the harness adds no work to the frames.
     // No named functions inside: the page gets this function's source, and tsx's name helper does not exist there.
+    const cpuBefore = chromiumCpu();
     const times = await page.evaluate(
       (hash) =>
         new Promise<{ started: number; ended: number }>((resolve, reject) => {
@@ -134,6 +139,7 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
         }),
       shareHash(state),
     );
+    cpu = addCpu(cpu, cpuSince(cpuBefore, chromiumCpu()));
     wallMs += times.ended - times.started;
     windows.push(await page.evaluate(() => window.tagplayFrames.stop()));
     const ran = Number(/(\d+) tokens/.exec(await statusText(page))?.[1] ?? 0);
@@ -141,7 +147,7 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
     tokens += ran;
     runs++;
   }
-  return { runs, tokens, wallMs, tokensPerSecond: (tokens * 1000) / wallMs, frames: mergeFrameStats(windows) };
+  return { runs, tokens, wallMs, tokensPerSecond: (tokens * 1000) / wallMs, frames: mergeFrameStats(windows), cpu };
 }
 
 /** Cold load on the fresh profile, then a warm load in a new tab of the same profile (HTTP cache filled). */

@@ -126,6 +126,7 @@ export function renderMarkdown(results: BenchResults): string {
       ]),
     ),
     '',
+    ...cpuSection(browser.backends),
     ...browser.backends.flatMap((b) => (b.app.profile ? profileSection(b.label, b.app.profile) : [])),
   ].join('\n');
 }
@@ -139,15 +140,33 @@ function streamRow(label: string, page: string, streaming: StreamMeasure): (stri
   return [label, page, `${streaming.tokens} in ${runs}`, fixed(streaming.tokensPerSecond, 1), ...frameCells(streaming.frames)];
 }
 
-const streamRows = (label: string, app: StreamingMeasure) => [
-  streamRow(label, 'playground: first run, the moment the model is ready', app.atOnce),
-  streamRow(label, `playground: first run, ${SECONDS_READING} after`, app.afterReading),
-  streamRow(label, 'playground: the run after it', app.nextRun),
+const STREAM_RUNS = (app: StreamingMeasure): [string, StreamMeasure][] => [
+  ['playground: first run, the moment the model is ready', app.atOnce],
+  [`playground: first run, ${SECONDS_READING} after`, app.afterReading],
+  ['playground: the run after it', app.nextRun],
 ];
+
+const streamRows = (label: string, app: StreamingMeasure) => STREAM_RUNS(app).map(([page, run]) => streamRow(label, page, run));
+
+/** Chromium's CPU by kind of thread during each playground run, where the platform tells it. */
+function cpuSection(backends: { label: string; app: StreamingMeasure }[]): string[] {
+  const rows = backends.flatMap((b) =>
+    STREAM_RUNS(b.app).flatMap(([page, run]) =>
+      run.cpu ? [[b.label, page, fixed(run.wallMs), fixed(run.cpu.pageMain), fixed(run.cpu.workers), fixed(run.cpu.rendererPool), fixed(run.cpu.rendererOther), fixed(run.cpu.otherProcesses)]] : [],
+    ),
+  );
+  if (rows.length === 0) return [];
+  return [
+    "### Chromium's CPU while the playground streams, ms by kind of thread (from Linux's /proc; two cores give 2 ms of CPU per ms of wall time)",
+    '',
+    table(['Backend', 'Run', 'Wall time', 'Page main thread', 'Model worker', "Renderer's thread pool (V8 background compile, raster)", 'Other renderer threads', 'GPU, browser and other processes'], rows),
+    '',
+  ];
+}
 
 /** The playground's streaming alone, as `npm run bench:stream` prints it. */
 export function renderStreaming(label: string, app: StreamingMeasure): string {
-  return [table(STREAM_HEAD, streamRows(label, app)), '', ...(app.profile ? profileSection(label, app.profile) : [])].join('\n');
+  return [table(STREAM_HEAD, streamRows(label, app)), '', ...cpuSection([{ label, app }]), ...(app.profile ? profileSection(label, app.profile) : [])].join('\n');
 }
 
 function profileSection(label: string, profile: ProfileSummary): string[] {
