@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
@@ -11,14 +10,6 @@ import { PlaygroundPage } from './harness/playground';
 const REPO = resolve(import.meta.dirname, '../..');
 const WEIGHTS = 'models/tagplay-3m/onnx/model.onnx';
 
-const freePort = () =>
-  new Promise<number>((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-
 // The server `npm start` runs (vite preview, with the project's config), on the built site.
 describe("npm start's server", () => {
   let server: PreviewServer;
@@ -26,9 +17,11 @@ describe("npm start's server", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    const port = await freePort();
-    server = await preview({ root: REPO, logLevel: 'silent', build: { outDir: SITE_DIR }, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
-    url = `http://127.0.0.1:${port}/`;
+    // Port 0: the system picks a free one, and vite reports the address it got.
+    server = await preview({ root: REPO, logLevel: 'silent', build: { outDir: SITE_DIR }, preview: { host: '127.0.0.1', port: 0, open: false } });
+    const address = server.resolvedUrls?.local[0];
+    if (!address) throw new Error('vite preview reported no local address');
+    url = address;
     browser = await launchChromium('wasm');
   });
 
