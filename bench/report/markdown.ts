@@ -140,18 +140,18 @@ function streamRow(label: string, page: string, streaming: StreamMeasure): (stri
   return [label, page, `${streaming.tokens} in ${runs}`, fixed(streaming.tokensPerSecond, 1), ...frameCells(streaming.frames)];
 }
 
-const STREAM_RUNS = (app: StreamingMeasure): [string, StreamMeasure][] => [
+const streamRuns = (app: StreamingMeasure): [string, StreamMeasure][] => [
   ['playground: first run, the moment the model is ready', app.atOnce],
   [`playground: first run, ${SECONDS_READING} after`, app.afterReading],
   ['playground: the run after it', app.nextRun],
 ];
 
-const streamRows = (label: string, app: StreamingMeasure) => STREAM_RUNS(app).map(([page, run]) => streamRow(label, page, run));
+const streamRows = (label: string, app: StreamingMeasure) => streamRuns(app).map(([page, run]) => streamRow(label, page, run));
 
 /** Chromium's CPU by kind of thread during each playground run, where the platform tells it. */
 function cpuSection(backends: { label: string; app: StreamingMeasure }[]): string[] {
   const rows = backends.flatMap((b) =>
-    STREAM_RUNS(b.app).flatMap(([page, run]) =>
+    streamRuns(b.app).flatMap(([page, run]) =>
       run.cpu ? [[b.label, page, fixed(run.wallMs), fixed(run.cpu.pageMain), fixed(run.cpu.workers), fixed(run.cpu.rendererPool), fixed(run.cpu.rendererOther), fixed(run.cpu.otherProcesses)]] : [],
     ),
   );
