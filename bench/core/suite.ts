@@ -45,9 +45,12 @@ export interface Ratios {
   /**
    * (c)/(a) as it would be if onnxruntime took the same time per token in both: (a)'s time over (a)'s
    * time plus the extra time (c) spends outside onnxruntime. Immune to the runtime's own variance
-   * between runs, blind to any slowdown our work causes inside it. Null without the meters.
+   * between runs and between threads, blind to any slowdown our work causes inside it. Null without
+   * the meters.
    */
   tagplayVsRawAtEqualRuntime: number | null;
+  /** The same for (d), whose runtime runs in the app's worker, apart from (a)'s. */
+  messagingVsRawAtEqualRuntime: number | null;
 }
 
 /** Time per token outside onnxruntime's `run()`, from the best repeat. */
@@ -60,7 +63,15 @@ export function ratiosOf(results: PathResult[]): Ratios {
   const path = (id: PathId) => results.find((r) => r.id === id);
   const rate = (id: PathId) => path(id)?.best.tokensPerSecond ?? Number.NaN;
   const raw = path('raw');
-  const [rawOutside, tagplayOutside] = [outsideRuntime(raw), outsideRuntime(path('tagplay'))];
-  const atEqualRuntime = raw && rawOutside !== null && tagplayOutside !== null ? raw.best.msPerToken / (raw.best.msPerToken + tagplayOutside - rawOutside) : null;
-  return { tagplayVsRaw: rate('tagplay') / rate('raw'), messagingVsRaw: rate('messaging') / rate('raw'), tagplayVsRawAtEqualRuntime: atEqualRuntime };
+  const rawOutside = outsideRuntime(raw);
+  const atEqualRuntime = (id: PathId) => {
+    const outside = outsideRuntime(path(id));
+    return raw && rawOutside !== null && outside !== null ? raw.best.msPerToken / (raw.best.msPerToken + outside - rawOutside) : null;
+  };
+  return {
+    tagplayVsRaw: rate('tagplay') / rate('raw'),
+    messagingVsRaw: rate('messaging') / rate('raw'),
+    tagplayVsRawAtEqualRuntime: atEqualRuntime('tagplay'),
+    messagingVsRawAtEqualRuntime: atEqualRuntime('messaging'),
+  };
 }

@@ -1,14 +1,16 @@
-/** A cumulative time in ms that only grows: see `RuntimeMeter` and `TimedModel`. */
+/** A cumulative time in ms that only grows: see `MethodMeter`. */
 export interface Meter {
   read(): number;
 }
 
 /**
  * What a path's time per token is split by: `runtime` is the time inside onnxruntime's `run()`,
- * `model` the time inside the engine's `LanguageModel.next()` (runtime included).
+ * `model` the time inside `KvCacheModel.next()` (runtime included), `engine` the time inside
+ * `Generation.step()` (model included).
  */
-export type MeterName = 'runtime' | 'model';
+export type MeterName = 'runtime' | 'model' | 'engine';
 export type Meters = Partial<Record<MeterName, Meter>>;
+export type MeterReadings = Partial<Record<MeterName, number>>;
 
 /**
  * One generation as timed by its caller: tokens produced, time to the first one (prompt prefill
@@ -23,7 +25,7 @@ export interface TimedRun {
   decodeMs: number;
   /** From the start to the last token, and how much of it each meter saw. */
   wallMs: number;
-  meteredMs: Partial<Record<MeterName, number>>;
+  meteredMs: MeterReadings;
 }
 
 export interface DecodeSummary {
@@ -35,17 +37,18 @@ export interface DecodeSummary {
   firstTokenMs: number;
   /** Wall time per token, prefill included, and each meter's part of it. */
   msPerToken: number;
-  meteredMsPerToken: Partial<Record<MeterName, number>>;
+  meteredMsPerToken: MeterReadings;
 }
 
-const readAll = (meters: Meters): Partial<Record<MeterName, number>> =>
+/** Every meter's current total. */
+export const readAll = (meters: Meters): MeterReadings =>
   Object.fromEntries(Object.entries(meters).map(([name, meter]) => [name, meter.read()]));
 
 /** Records token arrival times against one start, with `performance.now()` (the same clock in Node and browsers). */
 export class TokenClock {
   private readonly start = performance.now();
-  private readonly atStart: Partial<Record<MeterName, number>>;
-  private atLast: Partial<Record<MeterName, number>>;
+  private readonly atStart: MeterReadings;
+  private atLast: MeterReadings;
   private first = -1;
   private last = -1;
   private count = 0;
@@ -68,10 +71,13 @@ export class TokenClock {
   }
 
   run(): TimedRun {
-    const meteredMs = Object.fromEntries(Object.entries(this.atLast).map(([name, value]) => [name, value - (this.atStart[name as MeterName] ?? 0)]));
-    return { tokens: this.count, firstMs: this.first, decodedTokens: this.count - this.firstCount, decodeMs: this.last - this.first, wallMs: this.last, meteredMs };
+    return { tokens: this.count, firstMs: this.first, decodedTokens: this.count - this.firstCount, decodeMs: this.last - this.first, wallMs: this.last, meteredMs: meteredBetween(this.atStart, this.atLast) };
   }
 }
+
+/** What each meter added between two readings. */
+export const meteredBetween = (before: MeterReadings, after: MeterReadings): MeterReadings =>
+  Object.fromEntries(Object.entries(after).map(([name, value]) => [name, value - (before[name as MeterName] ?? 0)]));
 
 /** Pools runs: decode rate over all tokens after each run's first arrival, first-token time of the first run. */
 export function summarize(runs: TimedRun[]): DecodeSummary {

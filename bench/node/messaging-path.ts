@@ -8,7 +8,7 @@ import { TokenClock, type Meters, type TimedRun } from '../core/timing';
 
 /**
  * Path (d) in Node: path (c) driven by the app worker's own `RunLoop` (per-token transcript records
- * with text, batching, a yield to events per token), its batches posted through a `MessageChannel` as
+ * with text, batching, a yield to events every 16 ms), its batches posted through a `MessageChannel` as
  * the worker posts them to the page. Both ends live on this one thread, so the structured clone is paid
  * twice here where the browser splits it over two threads: an upper bound on the messaging cost.
  */
@@ -16,6 +16,7 @@ export async function messagingDecode(
   lm: LanguageModel,
   groups: TagGroup[],
   decode: (ids: number[]) => string,
+  vocabulary: readonly string[],
   promptIds: number[],
   newTokens: number,
   meters: Meters,
@@ -28,7 +29,7 @@ export async function messagingDecode(
       if (event.data.ended) resolve();
     };
   });
-  const texts = new TokenTexts(decode);
+  const texts = new TokenTexts(decode, vocabulary);
   const loop = new RunLoop(
     benchGeneration(lm, groups, promptIds, newTokens),
     (step) => ({ ...step, text: texts.next(step.token) }),

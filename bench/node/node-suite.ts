@@ -9,10 +9,10 @@ import { hfGenerate } from '../core/hf-generate';
 import { measureHookCost, recordSteps, type HookCost } from '../core/hook-cost';
 import { modelShape } from '../core/model-shape';
 import { rawDecode, type RawRuntime, type RawTensor } from '../core/raw-loop';
-import { RuntimeMeter } from '../core/runtime-meter';
+import { pathMeters, type PathMeters } from '../core/method-meter';
 import { ratiosOf, runSuite, type PathResult, type Ratios } from '../core/suite';
 import { tagplayDecode } from '../core/tagplay-path';
-import { TimedModel } from '../core/timed-model';
+import { decodeEach } from '../../src/worker/token-text';
 import { messagingDecode } from './messaging-path';
 
 export interface NodeResult {
@@ -27,7 +27,7 @@ export interface NodeResult {
 }
 
 /** transformers.js creates its Node sessions with only the execution provider set, so the raw loop does too. */
-async function rawRuntime(): Promise<{ raw: RawRuntime; meter: RuntimeMeter }> {
+async function rawRuntime(): Promise<{ raw: RawRuntime; meters: PathMeters }> {
   const session = await ort.InferenceSession.create(join(MODEL_DIR, 'onnx/model.onnx'), { executionProviders: ['cpu'] });
   const raw: RawRuntime = {
     int64: (data, dims) => new ort.Tensor('int64', data, dims),
@@ -35,8 +35,8 @@ async function rawRuntime(): Promise<{ raw: RawRuntime; meter: RuntimeMeter }> {
     // Every tensor the loop passes in was made by the two functions above, so it is an ort.Tensor.
     run: (feeds) => session.run(feeds as Record<string, ort.Tensor>) as Promise<Record<string, RawTensor>>,
   };
-  // transformers.js runs its sessions on this same onnxruntime-node module, so the meter sees them too.
-  return { raw, meter: new RuntimeMeter(session) };
+  // getPrototypeOf is typed `any`; a session's prototype is where its `run` lives.
+  return { raw, meters: pathMeters(Object.getPrototypeOf(session)) };
 }
 
 /** All four paths and the hook cost on onnxruntime-node, each path on its own session. */
@@ -46,18 +46,18 @@ export async function runNodeSuite(newTokens: number, repeats: number, hookPasse
   const { lm, tokenizer, groups } = await loadNodeModel();
   const loadMs = performance.now() - loadStart;
   const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, { device: 'cpu', dtype: 'fp32', local_files_only: true })) as PreTrainedModel;
-  const { raw, meter } = await rawRuntime();
-  const timed = new TimedModel(lm);
-  const meters = { runtime: meter, model: timed };
+  const { raw, meters } = await rawRuntime();
+  const runtime = { runtime: meters.runtime };
   const promptIds = tokenizer.encode(PROMPT, { add_special_tokens: false });
   const decode = (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  const vocabulary = decodeEach(decode, tokenizer.get_vocab().size);
 
   const paths = await runSuite(
     [
-      { id: 'raw', label: '(a) raw onnxruntime loop, no hook', run: async (n) => [await rawDecode(raw, shape, promptIds, n, { runtime: meter })] },
-      { id: 'generate', label: '(b) transformers.js generate(), no hook', run: async (n) => [await hfGenerate(generator, promptIds, n, { runtime: meter })] },
-      { id: 'tagplay', label: '(c) tagplay Generation, hook + live policy', run: async (n) => [await tagplayDecode(timed, groups, promptIds, n, meters)] },
-      { id: 'messaging', label: '(d) (c) + RunLoop records + messaging', run: async (n) => [await messagingDecode(timed, groups, decode, promptIds, n, meters)] },
+      { id: 'raw', label: '(a) raw onnxruntime loop, no hook', run: async (n) => [await rawDecode(raw, shape, promptIds, n, runtime)] },
+      { id: 'generate', label: '(b) transformers.js generate(), no hook', run: async (n) => [await hfGenerate(generator, promptIds, n, runtime)] },
+      { id: 'tagplay', label: '(c) tagplay Generation, hook + live policy', run: async (n) => [await tagplayDecode(lm, groups, promptIds, n, meters)] },
+      { id: 'messaging', label: '(d) (c) + RunLoop records + messaging', run: async (n) => [await messagingDecode(lm, groups, decode, vocabulary, promptIds, n, meters)] },
     ],
     newTokens,
     repeats,

@@ -29,6 +29,7 @@ function throughputRows(results: BenchResults): (string | number)[][] {
     withGoal ? ratio(ratios.tagplayVsRaw, goals.tagplayVsRaw) : fixed(ratios.tagplayVsRaw, 2),
     withGoal ? ratio(ratios.messagingVsRaw, goals.messagingVsRaw) : fixed(ratios.messagingVsRaw, 2),
     fixed(ratios.tagplayVsRawAtEqualRuntime ?? Number.NaN, 2),
+    fixed(ratios.messagingVsRawAtEqualRuntime ?? Number.NaN, 2),
   ];
   return [
     line(`Node, ${results.node.backend}`, results.node.newTokens, results.settings.repeats, results.node.paths, results.node.ratios, false),
@@ -46,10 +47,12 @@ function breakdownRows(results: BenchResults): (string | number)[][] {
   const cell = (p: PathResult | undefined) => {
     if (!p) return '–';
     const { msPerToken: total, meteredMsPerToken: metered } = p.best;
-    const { runtime, model } = metered;
+    const { runtime, model, engine } = metered;
     if (runtime === undefined) return `${fixed(total, 2)} (not metered)`;
-    if (model === undefined) return `${fixed(total, 2)} = ${fixed(runtime, 2)} + ${fixed(total - runtime, 2)}`;
-    return `${fixed(total, 2)} = ${fixed(runtime, 2)} + ${fixed(model - runtime, 2)} + ${fixed(total - model, 2)}`;
+    // Each meter's time includes the one inside it; the parts are the differences, ending with what is outside them all.
+    const nested = [runtime, model, engine].filter((ms): ms is number => ms !== undefined);
+    const parts = [...nested, total].map((ms, i) => ms - (i > 0 ? nested[i - 1] : 0));
+    return `${fixed(total, 2)} = ${parts.map((ms) => fixed(ms, 2)).join(' + ')}`;
   };
   const line = (where: string, paths: PathResult[]) => [where, ...PATHS.map((id) => cell(pathOf(paths, id)))];
   return [line(`Node, ${results.node.backend}`, results.node.paths), ...results.browser.backends.map((b) => line(`Chromium, ${b.label}`, b.suite.paths))];
@@ -82,17 +85,17 @@ export function renderMarkdown(results: BenchResults): string {
     '### Decode throughput, tokens/s (best of the repeats, after warm-up runs; first token excluded)',
     '',
     table(
-      ['Where', 'New tokens × repeats (generated per run)', '(a) raw ORT loop', '(b) generate()', '(c) tagplay + hook', '(d) (c) + records + messaging', '(c)/(a)', '(d)/(a)', '(c)/(a) at equal runtime time'],
+      ['Where', 'New tokens × repeats (generated per run)', '(a) raw ORT loop', '(b) generate()', '(c) tagplay + hook', '(d) (c) + records + messaging', '(c)/(a)', '(d)/(a)', '(c)/(a) at equal runtime time', '(d)/(a) at equal runtime time'],
       throughputRows(results),
     ),
     '',
-    'The best repeat is shown because other work on a shared machine only ever slows a run down; medians and every repeat are in results.json. The last column takes onnxruntime\'s own time out of the comparison: (a)\'s time per token over (a)\'s plus the extra time (c) spends outside onnxruntime.',
+    'The best repeat is shown because other work on a shared machine only ever slows a run down; medians and every repeat are in results.json. The last two columns take onnxruntime\'s own time out of the comparison: (a)\'s time per token over (a)\'s plus the extra time (c) or (d) spends outside onnxruntime. They matter because onnxruntime\'s own time per token differs between runs and between threads (see "Where the time goes"; (d) runs in the app\'s worker, (a)–(c) in the bench\'s).',
     '',
     '### Time to first token with a warm model, ms (prompt prefill included; best of the repeats)',
     '',
     table(['Where', '(a)', '(b)', '(c)', '(d) to the page'], firstTokenRows(results)),
     '',
-    '### Where the time goes, ms per token of the best repeat (prefill included): onnxruntime `run()` + transformers.js and `KvCacheModel` around it (for (c) and (d)) + the rest',
+    '### Where the time goes, ms per token of the best repeat (prefill included): onnxruntime `run()` + transformers.js and `KvCacheModel` around it + the engine\'s step around that (hook, sampler, tag probabilities, top-5) + the rest; (a) and (b) have only the first and the last',
     '',
     table(['Where', '(a)', '(b)', '(c)', '(d)'], breakdownRows(results)),
     '',

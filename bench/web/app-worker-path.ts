@@ -1,11 +1,13 @@
 import type { Backend, RunEnd, RunRequest, StepBatch } from '../../src/worker/api';
-import { remoteCallback, startModelWorker, type ModelWorker } from '../../src/ui/worker-client';
+import { connectModelWorker, remoteCallback, type ModelWorker } from '../../src/ui/worker-client';
 import { POLICY, PROMPT, SAMPLING, timelineFor } from '../core/bench-settings';
-import { TokenClock, type TimedRun } from '../core/timing';
+import { TokenClock, meteredBetween, type TimedRun } from '../core/timing';
+import { readWorkerMeters } from './worker-meters';
 
 /**
- * Path (d) in the browser: the app's own model worker, driven through its comlink API exactly as the
- * playground drives it, timed on the page as its batches arrive. The worker's loop stops at
+ * Path (d) in the browser: the app's own model worker (with meters added, see `metered-model.worker.ts`),
+ * driven through its comlink API exactly as the playground drives it, timed on the page as its batches
+ * arrive. The worker's loop stops at
  * end-of-text, which no policy can ban: the page starts from a seed known to reach the count (see
  * `findFullLengthSeed`), and should a run still end early, another with the next seed carries on;
  * each restart is reported as its own run.
@@ -16,7 +18,10 @@ export class AppWorkerPath {
   static async start(device: Backend, basePath: string): Promise<AppWorkerPath> {
     let crashed: (message: string) => void = () => {};
     const crash = new Promise<never>((_, reject) => (crashed = (message) => reject(new Error(message))));
-    const worker = startModelWorker((message) => crashed(message));
+    const worker = connectModelWorker(
+      new Worker(new URL('./metered-model.worker.ts', import.meta.url), { type: 'module', name: 'tagplay-model' }),
+      (message) => crashed(message),
+    );
     const loaded = await Promise.race([worker.api.load({ device, basePath }, remoteCallback(() => {})), crash]);
     if (loaded.backend !== device) throw new Error(`the app worker chose ${loaded.backend} (${loaded.reason}), not ${device}`);
     return new AppWorkerPath(worker);
@@ -42,10 +47,11 @@ export class AppWorkerPath {
     return runs;
   }
 
-  private once(request: RunRequest): Promise<{ run: TimedRun; ended: RunEnd }> {
-    // The app's worker runs its own onnxruntime and model, out of the meters' reach.
+  /** The worker's meters are read before and after the run, outside the timed span: they only move while it runs. */
+  private async once(request: RunRequest): Promise<{ run: TimedRun; ended: RunEnd }> {
+    const before = await readWorkerMeters();
     const clock = new TokenClock();
-    return new Promise((resolve, reject) => {
+    const { run, ended } = await new Promise<{ run: TimedRun; ended: RunEnd }>((resolve, reject) => {
       const onBatch = (batch: StepBatch) => {
         if (batch.steps.length > 0) clock.tick(batch.steps.length);
         if (batch.ended === 'error') reject(new Error(batch.error ?? 'the run failed'));
@@ -53,5 +59,6 @@ export class AppWorkerPath {
       };
       this.worker.api.start(request, remoteCallback(onBatch), false).catch(reject);
     });
+    return { run: { ...run, meteredMs: meteredBetween(before, await readWorkerMeters()) }, ended };
   }
 }

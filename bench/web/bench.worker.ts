@@ -14,16 +14,14 @@ import { measureHookCost, recordSteps } from '../core/hook-cost';
 import { modelShape, type ModelShape } from '../core/model-shape';
 import { rawDecode, type RawRuntime, type RawTensor } from '../core/raw-loop';
 import { findFullLengthSeed } from '../core/seed-search';
-import { RuntimeMeter } from '../core/runtime-meter';
+import { pathMeters, type PathMeters } from '../core/method-meter';
 import { tagplayDecode } from '../core/tagplay-path';
-import { TimedModel } from '../core/timed-model';
 import type { BenchWorkerApi } from './bench-api';
 
 interface Loaded {
   shape: ModelShape;
   raw: RawRuntime;
-  meter: RuntimeMeter;
-  timed: TimedModel;
+  meters: PathMeters;
   generator: PreTrainedModel;
   tagplay: LoadedModel;
   promptIds: number[];
@@ -38,7 +36,7 @@ const fetchOk = async (url: string): Promise<Response> => {
 };
 
 /** A plain onnxruntime-web session made the way transformers.js makes its own (same EP, cache kept on the GPU under WebGPU). */
-async function rawRuntime(backend: 'wasm' | 'webgpu', modelUrl: string, shape: ModelShape): Promise<{ raw: RawRuntime; meter: RuntimeMeter }> {
+async function rawRuntime(backend: 'wasm' | 'webgpu', modelUrl: string, shape: ModelShape): Promise<{ raw: RawRuntime; meters: PathMeters }> {
   const bytes = new Uint8Array(await (await fetchOk(modelUrl)).arrayBuffer());
   const presents = Array.from({ length: shape.layers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat();
   const session = await ort.InferenceSession.create(bytes, {
@@ -51,8 +49,8 @@ async function rawRuntime(backend: 'wasm' | 'webgpu', modelUrl: string, shape: M
     // Every tensor the loop passes in was made by the two functions above, so it is an ort.Tensor.
     run: (feeds) => session.run(feeds as Record<string, ort.Tensor>) as Promise<Record<string, RawTensor>>,
   };
-  // transformers.js runs its sessions on this same onnxruntime-web module, so the meter sees them too.
-  return { raw, meter: new RuntimeMeter(session) };
+  // getPrototypeOf is typed `any`; a session's prototype is where its `run` lives.
+  return { raw, meters: pathMeters(Object.getPrototypeOf(session)) };
 }
 
 const need = (): Loaded => {
@@ -67,15 +65,16 @@ const api: BenchWorkerApi = {
     const shape = modelShape(await (await fetchOk(`${modelBase}config.json`)).json());
     const tagplay = await loadModel(MODEL_NAME, backend);
     const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, { device: backend, dtype: 'fp32', local_files_only: true })) as PreTrainedModel;
-    const { raw, meter } = await rawRuntime(backend, `${modelBase}onnx/model.onnx`, shape);
-    loaded = { shape, raw, meter, timed: new TimedModel(tagplay.lm), generator, tagplay, promptIds: tagplay.tokenizer.encode(PROMPT, { add_special_tokens: false }) };
+    const { raw, meters } = await rawRuntime(backend, `${modelBase}onnx/model.onnx`, shape);
+    loaded = { shape, raw, meters, generator, tagplay, promptIds: tagplay.tokenizer.encode(PROMPT, { add_special_tokens: false }) };
   },
 
   async run(path, newTokens) {
-    const { shape, raw, meter, timed, generator, tagplay, promptIds } = need();
-    if (path === 'raw') return rawDecode(raw, shape, promptIds, newTokens, { runtime: meter });
-    if (path === 'generate') return hfGenerate(generator, promptIds, newTokens, { runtime: meter });
-    return tagplayDecode(timed, tagplay.groups, promptIds, newTokens, { runtime: meter, model: timed });
+    const { shape, raw, meters, generator, tagplay, promptIds } = need();
+    const runtime = { runtime: meters.runtime };
+    if (path === 'raw') return rawDecode(raw, shape, promptIds, newTokens, runtime);
+    if (path === 'generate') return hfGenerate(generator, promptIds, newTokens, runtime);
+    return tagplayDecode(tagplay.lm, tagplay.groups, promptIds, newTokens, meters);
   },
 
   async hookCost(newTokens, passes) {

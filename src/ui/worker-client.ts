@@ -8,7 +8,11 @@ export interface ModelWorker {
 
 /** Starts the worker; `onCrash` hears of a worker that failed to load or died, which no pending call would report. */
 export function startModelWorker(onCrash: (message: string) => void): ModelWorker {
-  const worker = new Worker(new URL('../worker/model.worker.ts', import.meta.url), { type: 'module', name: 'tagplay-model' });
+  return connectModelWorker(new Worker(new URL('../worker/model.worker.ts', import.meta.url), { type: 'module', name: 'tagplay-model' }), onCrash);
+}
+
+/** Drives a worker that runs the model worker's module, such as the bench's metered build of it. */
+export function connectModelWorker(worker: Worker, onCrash: (message: string) => void): ModelWorker {
   worker.addEventListener('error', (event) => onCrash(event.message || 'The model worker could not be started.'));
   return { api: Comlink.wrap<WorkerApi>(worker), terminate: () => worker.terminate() };
 }

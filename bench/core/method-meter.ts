@@ -1,0 +1,49 @@
+import { KvCacheModel } from '../../src/model/causal-lm';
+import { Generation } from '../../src/steering/engine';
+import type { Meter } from './timing';
+
+export type AsyncMethod = (...args: never[]) => Promise<unknown>;
+
+/**
+ * Adds up the time spent in one async method of every object that shares `prototype`: onnxruntime's
+ * `InferenceSession.run` (the raw loop's sessions and the ones transformers.js makes alike), or
+ * `KvCacheModel.next`. Calls never overlap here, since one generation runs at a time.
+ */
+export class MethodMeter<K extends string> implements Meter {
+  private busyMs = 0;
+
+  constructor(prototype: Record<K, AsyncMethod>, name: K) {
+    const original = prototype[name];
+    const meter = this;
+    const timed = async function (this: unknown, ...args: never[]) {
+      const start = performance.now();
+      try {
+        return await original.apply(this, args);
+      } finally {
+        meter.busyMs += performance.now() - start;
+      }
+    };
+    prototype[name] = timed;
+  }
+
+  read(): number {
+    return this.busyMs;
+  }
+}
+
+/** The meters of a thread's decode paths; call once per thread, as each wraps prototypes shared by the whole thread. */
+export interface PathMeters {
+  runtime: MethodMeter<'run'>;
+  model: MethodMeter<'next'>;
+  engine: MethodMeter<'step'>;
+}
+
+/**
+ * `sessions` is the prototype every session of the thread's onnxruntime module shares (transformers.js
+ * runs its sessions on that same module, so the meter sees them too).
+ */
+export const pathMeters = (sessions: Record<'run', AsyncMethod>): PathMeters => ({
+  runtime: new MethodMeter(sessions, 'run'),
+  model: new MethodMeter(KvCacheModel.prototype, 'next'),
+  engine: new MethodMeter(Generation.prototype, 'step'),
+});
