@@ -12,7 +12,7 @@ import { explainLoadFailure } from './load-failure';
 import { RUNTIME_FILES, WORKER_MODEL_FILES } from './model-files';
 import { RunLoop, type RunFailure } from './run-loop';
 import { MODEL_NAME, useLocalRuntime } from './runtime-env';
-import { TokenTexts } from './token-text';
+import { TokenTexts, decodeEach } from './token-text';
 import { trackWasmMemory, wasmMemoryBytes } from './wasm-memory';
 import { WarmUp } from './warm-up';
 
@@ -20,6 +20,8 @@ import { WarmUp } from './warm-up';
 const WARM_UP_STEPS: Record<Backend, number> = { wasm: 192, webgpu: 8 };
 
 let model: LoadedModel | null = null;
+/** Each token's text on its own, by id. */
+let vocabulary: string[] = [];
 let backend: Backend | null = null;
 let current: { loop: RunLoop; done: Promise<RunEnd> } | null = null;
 let warmUp: WarmUp | null = null;
@@ -121,7 +123,7 @@ function createLoop(loaded: LoadedModel, request: RunRequest, onBatch: BatchList
     initialPolicy: request.initialPolicy,
     timeline: request.timeline,
   });
-  const texts = new TokenTexts(decoder(loaded));
+  const texts = new TokenTexts(decoder(loaded), vocabulary);
   return new RunLoop(generation, (step) => ({ ...step, text: texts.next(step.token) }), onBatch, promptIds.length, request.pace, explainRunError);
 }
 
@@ -158,8 +160,7 @@ const api: WorkerApi = {
     backend = chosen;
     if (backend === 'webgpu') void watchDevice();
     warmUp = new WarmUp(model.lm, WARM_UP_STEPS[backend]);
-    const decode = decoder(model);
-    const vocabulary = Array.from({ length: model.tokenizer.get_vocab().size }, (_, id) => decode([id]));
+    vocabulary = decodeEach(decoder(model), model.tokenizer.get_vocab().size);
     return {
       backend,
       reason,
