@@ -8,9 +8,9 @@ import type { RunEnd, RunErrorKind, StepBatch } from './api';
 const BATCH_MS = 30;
 /**
  * Longest the loop runs steps back to back before it lets queued messages in: about a display frame,
- * so a control still takes effect within a few tokens. Each return to the event loop cost some 0.3 ms
- * in Chromium's worker while the page streamed (`npm run bench`), which once per token was more
- * than the hook and the sampler together.
+ * so a control still takes effect within a few tokens. A return to the event loop costs tens to
+ * hundreds of µs in a Chromium worker (the task switch, and the V8 tasks and replies that run there),
+ * too much to pay on every token.
  */
 const YIELD_MS = 16;
 
