@@ -2,7 +2,7 @@ import { KvCacheModel } from '../../src/model/causal-lm';
 import { Generation } from '../../src/steering/engine';
 import type { Meter } from './timing';
 
-export type AsyncMethod = (...args: never[]) => Promise<unknown>;
+type AsyncMethod = (...args: never[]) => Promise<unknown>;
 
 /**
  * Adds up the time spent in one async method of every object that shares `prototype`: onnxruntime's
@@ -39,11 +39,15 @@ export interface PathMeters {
 }
 
 /**
- * `sessions` is the prototype every session of the thread's onnxruntime module shares (transformers.js
- * runs its sessions on that same module, so the meter sees them too).
+ * `InferenceSession` is the onnxruntime module's session class (web or node alike): its prototype is
+ * shared by every session of the thread, the raw loop's and the ones transformers.js makes.
  */
-export const pathMeters = (sessions: Record<'run', AsyncMethod>): PathMeters => ({
-  runtime: new MethodMeter(sessions, 'run'),
-  model: new MethodMeter(KvCacheModel.prototype, 'next'),
-  engine: new MethodMeter(Generation.prototype, 'step'),
-});
+export const pathMeters = (InferenceSession: object): PathMeters => {
+  // onnxruntime-common exports the class under a factory interface, which does not declare the prototype.
+  const sessions = (InferenceSession as { prototype: Record<'run', AsyncMethod> }).prototype;
+  return {
+    runtime: new MethodMeter(sessions, 'run'),
+    model: new MethodMeter(KvCacheModel.prototype, 'next'),
+    engine: new MethodMeter(Generation.prototype, 'step'),
+  };
+};

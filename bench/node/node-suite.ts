@@ -9,7 +9,7 @@ import { hfGenerate } from '../core/hf-generate';
 import { measureHookCost, recordSteps, type HookCost } from '../core/hook-cost';
 import { modelShape } from '../core/model-shape';
 import { rawDecode, type RawRuntime, type RawTensor } from '../core/raw-loop';
-import { pathMeters, type PathMeters } from '../core/method-meter';
+import { pathMeters } from '../core/method-meter';
 import { ratiosOf, runSuite, type PathResult, type Ratios } from '../core/suite';
 import { tagplayDecode } from '../core/tagplay-path';
 import { decodeEach } from '../../src/worker/token-text';
@@ -27,16 +27,14 @@ export interface NodeResult {
 }
 
 /** transformers.js creates its Node sessions with only the execution provider set, so the raw loop does too. */
-async function rawRuntime(): Promise<{ raw: RawRuntime; meters: PathMeters }> {
+async function rawRuntime(): Promise<RawRuntime> {
   const session = await ort.InferenceSession.create(join(MODEL_DIR, 'onnx/model.onnx'), { executionProviders: ['cpu'] });
-  const raw: RawRuntime = {
+  return {
     int64: (data, dims) => new ort.Tensor('int64', data, dims),
     float32: (data, dims) => new ort.Tensor('float32', data, dims),
     // Every tensor the loop passes in was made by the two functions above, so it is an ort.Tensor.
     run: (feeds) => session.run(feeds as Record<string, ort.Tensor>) as Promise<Record<string, RawTensor>>,
   };
-  // getPrototypeOf is typed `any`; a session's prototype is where its `run` lives.
-  return { raw, meters: pathMeters(Object.getPrototypeOf(session)) };
 }
 
 /** All four paths and the hook cost on onnxruntime-node, each path on its own session. */
@@ -46,7 +44,8 @@ export async function runNodeSuite(newTokens: number, repeats: number, hookPasse
   const { lm, tokenizer, groups } = await loadNodeModel();
   const loadMs = performance.now() - loadStart;
   const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, { device: 'cpu', dtype: 'fp32', local_files_only: true })) as PreTrainedModel;
-  const { raw, meters } = await rawRuntime();
+  const raw = await rawRuntime();
+  const meters = pathMeters(ort.InferenceSession);
   const runtime = { runtime: meters.runtime };
   const promptIds = tokenizer.encode(PROMPT, { add_special_tokens: false });
   const decode = (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });

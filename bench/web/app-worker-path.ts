@@ -7,10 +7,9 @@ import { readWorkerMeters } from './worker-meters';
 /**
  * Path (d) in the browser: the app's own model worker (with meters added, see `metered-model.worker.ts`),
  * driven through its comlink API exactly as the playground drives it, timed on the page as its batches
- * arrive. The worker's loop stops at
- * end-of-text, which no policy can ban: the page starts from a seed known to reach the count (see
- * `findFullLengthSeed`), and should a run still end early, another with the next seed carries on;
- * each restart is reported as its own run.
+ * arrive. The worker's loop stops at end-of-text, which no policy can ban: the page starts from a seed
+ * known to reach the count (see `findFullLengthSeed`), and should a run still end early, another with
+ * the next seed carries on; each restart is reported as its own run.
  */
 export class AppWorkerPath {
   private constructor(private readonly worker: ModelWorker) {}

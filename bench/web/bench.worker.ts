@@ -36,21 +36,19 @@ const fetchOk = async (url: string): Promise<Response> => {
 };
 
 /** A plain onnxruntime-web session made the way transformers.js makes its own (same EP, cache kept on the GPU under WebGPU). */
-async function rawRuntime(backend: 'wasm' | 'webgpu', modelUrl: string, shape: ModelShape): Promise<{ raw: RawRuntime; meters: PathMeters }> {
+async function rawRuntime(backend: 'wasm' | 'webgpu', modelUrl: string, shape: ModelShape): Promise<RawRuntime> {
   const bytes = new Uint8Array(await (await fetchOk(modelUrl)).arrayBuffer());
   const presents = Array.from({ length: shape.layers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat();
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [backend],
     preferredOutputLocation: backend === 'webgpu' ? Object.fromEntries(presents.map((n) => [n, 'gpu-buffer' as const])) : undefined,
   });
-  const raw: RawRuntime = {
+  return {
     int64: (data, dims) => new ort.Tensor('int64', data, dims),
     float32: (data, dims) => new ort.Tensor('float32', data, dims),
     // Every tensor the loop passes in was made by the two functions above, so it is an ort.Tensor.
     run: (feeds) => session.run(feeds as Record<string, ort.Tensor>) as Promise<Record<string, RawTensor>>,
   };
-  // getPrototypeOf is typed `any`; a session's prototype is where its `run` lives.
-  return { raw, meters: pathMeters(Object.getPrototypeOf(session)) };
 }
 
 const need = (): Loaded => {
@@ -65,8 +63,8 @@ const api: BenchWorkerApi = {
     const shape = modelShape(await (await fetchOk(`${modelBase}config.json`)).json());
     const tagplay = await loadModel(MODEL_NAME, backend);
     const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, { device: backend, dtype: 'fp32', local_files_only: true })) as PreTrainedModel;
-    const { raw, meters } = await rawRuntime(backend, `${modelBase}onnx/model.onnx`, shape);
-    loaded = { shape, raw, meters, generator, tagplay, promptIds: tagplay.tokenizer.encode(PROMPT, { add_special_tokens: false }) };
+    const raw = await rawRuntime(backend, `${modelBase}onnx/model.onnx`, shape);
+    loaded = { shape, raw, meters: pathMeters(ort.InferenceSession), generator, tagplay, promptIds: tagplay.tokenizer.encode(PROMPT, { add_special_tokens: false }) };
   },
 
   async run(path, newTokens) {

@@ -5,10 +5,8 @@
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import '../../src/worker/model.worker';
-import { pathMeters, type AsyncMethod } from '../core/method-meter';
+import { pathMeters } from '../core/method-meter';
 import { answerMeterReads } from './worker-meters';
 
-// onnxruntime-common exports its session class under the factory interface, which does not declare the prototype.
-const sessions = (ort.InferenceSession as unknown as { prototype: Record<'run', AsyncMethod> }).prototype;
 // Wrapping prototypes reaches the sessions and models whenever they are made.
-answerMeterReads(pathMeters(sessions));
+answerMeterReads(pathMeters(ort.InferenceSession));
