@@ -43,7 +43,11 @@ export default defineConfig({
           dest: `models/tagplay-3m/${file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : ''}`,
           rename: { stripBase: true as const },
         })),
-        ...RUNTIME_FILES.map((file) => ({ src: `node_modules/onnxruntime-web/dist/${file}`, dest: 'ort', rename: { stripBase: true as const } })),
+        ...RUNTIME_FILES.map((file) => ({
+          src: `node_modules/onnxruntime-web/dist/${file}`,
+          dest: 'ort',
+          rename: { stripBase: true as const },
+        })),
       ],
     }),
   ],

@@ -12,7 +12,16 @@ import { join, resolve } from 'node:path';
 import { MODEL_DIR, MODEL_NAME } from '../models/recipe/paths';
 import { buildBenchPage, buildFrameMonitor, buildSites } from './browser/build';
 import { runBrowserSuite } from './browser/browser-suite';
-import { NEW_TOKENS, POLICY, PROMPT, SAMPLING, SEED, WARMUP_TOKENS, WEBGPU_TOKENS, timelineFor } from './core/bench-settings';
+import {
+  NEW_TOKENS,
+  POLICY,
+  PROMPT,
+  SAMPLING,
+  SEED,
+  WARMUP_TOKENS,
+  WEBGPU_TOKENS,
+  timelineFor,
+} from './core/bench-settings';
 import { modelShape } from './core/model-shape';
 import { runNodeSuite } from './node/node-suite';
 import { describeMachine } from './report/machine';
@@ -45,8 +54,22 @@ async function main(): Promise<void> {
   const node = await runNodeSuite(TOKENS, REPEATS, HOOK_PASSES);
   log(`Chromium: WASM ${TOKENS} tokens × ${REPEATS}, then WebGPU ${GPU_TOKENS} tokens × 1`);
   const browser = await runBrowserSuite([
-    { backend: 'wasm', newTokens: TOKENS, repeats: REPEATS, warmupTokens: WARMUP_TOKENS, hookPasses: HOOK_PASSES, cpuProfile: true },
-    { backend: 'webgpu', newTokens: GPU_TOKENS, repeats: 1, warmupTokens: WEBGPU_WARMUP, hookPasses: 0, cpuProfile: false },
+    {
+      backend: 'wasm',
+      newTokens: TOKENS,
+      repeats: REPEATS,
+      warmupTokens: WARMUP_TOKENS,
+      hookPasses: HOOK_PASSES,
+      cpuProfile: true,
+    },
+    {
+      backend: 'webgpu',
+      newTokens: GPU_TOKENS,
+      repeats: 1,
+      warmupTokens: WEBGPU_WARMUP,
+      hookPasses: 0,
+      cpuProfile: false,
+    },
   ]);
 
   const config = JSON.parse(readFileSync(join(MODEL_DIR, 'config.json'), 'utf8'));
@@ -55,8 +78,23 @@ async function main(): Promise<void> {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     machine: { ...describeMachine(loadAtStart), chromium: browser.chromium },
-    model: { name: MODEL_NAME, parameters: typeof config.parameters === 'number' ? config.parameters : null, layers: shape.layers, vocab: shape.vocab, maxPositions: shape.maxPositions },
-    settings: { prompt: PROMPT, promptTokens: node.promptTokens, seed: SEED, sampling: SAMPLING, policy: POLICY, timeline: timelineFor(TOKENS), repeats: REPEATS, warmupTokens: WARMUP_TOKENS },
+    model: {
+      name: MODEL_NAME,
+      parameters: typeof config.parameters === 'number' ? config.parameters : null,
+      layers: shape.layers,
+      vocab: shape.vocab,
+      maxPositions: shape.maxPositions,
+    },
+    settings: {
+      prompt: PROMPT,
+      promptTokens: node.promptTokens,
+      seed: SEED,
+      sampling: SAMPLING,
+      policy: POLICY,
+      timeline: timelineFor(TOKENS),
+      repeats: REPEATS,
+      warmupTokens: WARMUP_TOKENS,
+    },
     goals: { tagplayVsRaw: 0.9, messagingVsRaw: 0.85, longestFrameMs: 50 },
     node,
     browser,

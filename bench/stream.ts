@@ -33,7 +33,14 @@ async function main(): Promise<void> {
     const foreign = guardOrigin(chrome.context, server.url);
     console.error(`[bench] streaming ${TOKENS} tokens${PROFILE ? ', then again under the CPU profiler' : ''}`);
     // No seed search here: a run that meets end-of-text early is followed by one with the next seed.
-    const app = await measureStreaming(chrome.context, server, `${server.url}tagplay/`, TOKENS, SEED, PROFILE ? profilingOn(server) : null);
+    const app = await measureStreaming(
+      chrome.context,
+      server,
+      `${server.url}tagplay/`,
+      TOKENS,
+      SEED,
+      PROFILE ? profilingOn(server) : null,
+    );
     foreign.check();
     console.log(renderStreaming('WASM', app));
   } finally {

@@ -71,7 +71,11 @@ function bytesByKind(sent: Map<string, Sent>): BytesByKind {
 }
 
 /** Opens the playground and waits for the badge that says the model is ready, timed from the page's own navigation start. */
-async function openReady(context: BrowserContext, url: string, server: StaticServer): Promise<{ page: Page; load: LoadMeasure }> {
+async function openReady(
+  context: BrowserContext,
+  url: string,
+  server: StaticServer,
+): Promise<{ page: Page; load: LoadMeasure }> {
   server.resetSent();
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`app page error: ${error.message}`));
@@ -82,10 +86,17 @@ async function openReady(context: BrowserContext, url: string, server: StaticSer
     { polling: 'raf', timeout: 300_000 },
   );
   const sent = server.sent();
-  return { page, load: { readyMs: (await ready.jsonValue()) as number, bytes: bytesByKind(sent), files: Object.fromEntries(sent) } };
+  return {
+    page,
+    load: { readyMs: (await ready.jsonValue()) as number, bytes: bytesByKind(sent), files: Object.fromEntries(sent) },
+  };
 }
 
-const statusText = (page: Page) => page.getByTestId('run-status').textContent().then((t) => t ?? '');
+const statusText = (page: Page) =>
+  page
+    .getByTestId('run-status')
+    .textContent()
+    .then((t) => t ?? '');
 
 /**
  * Runs the bench's settings at full speed in the playground by opening them as a share link (which the
@@ -151,7 +162,11 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
 }
 
 /** Cold load on the fresh profile, then a warm load in a new tab of the same profile (HTTP cache filled). */
-export async function measureLoads(context: BrowserContext, server: StaticServer, siteUrl: string): Promise<LoadsMeasure> {
+export async function measureLoads(
+  context: BrowserContext,
+  server: StaticServer,
+  siteUrl: string,
+): Promise<LoadsMeasure> {
   const cold = await openReady(context, siteUrl, server);
   await cold.page.close();
   const warm = await openReady(context, siteUrl, server);
@@ -161,7 +176,12 @@ export async function measureLoads(context: BrowserContext, server: StaticServer
 }
 
 /** Opens the playground in a new tab, waits for the model, runs `run` on it and closes the tab. */
-async function inNewTab<T>(context: BrowserContext, server: StaticServer, url: string, run: (page: Page) => Promise<T>): Promise<T> {
+async function inNewTab<T>(
+  context: BrowserContext,
+  server: StaticServer,
+  url: string,
+  run: (page: Page) => Promise<T>,
+): Promise<T> {
   const { page } = await openReady(context, url, server);
   try {
     return await run(page);

@@ -54,7 +54,10 @@ export function serveBench(): Promise<StaticServer> {
 }
 
 /** Where the unminified playground is served, and how to name its source lines. */
-export const profilingOn = (server: StaticServer) => ({ url: `${server.url}tagplay-unminified/`, resolve: siteSources(UNMINIFIED_SITE_DIR, '/tagplay-unminified/') });
+export const profilingOn = (server: StaticServer) => ({
+  url: `${server.url}tagplay-unminified/`,
+  resolve: siteSources(UNMINIFIED_SITE_DIR, '/tagplay-unminified/'),
+});
 
 /**
  * One Chromium at a time, one fresh profile per backend: the playground's cold and warm loads first,
@@ -74,11 +77,28 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
         const siteUrl = `${server.url}tagplay/`;
         const loads = await measureLoads(chrome.context, server, siteUrl);
         const suite = await runPageSuite(chrome.context, `${server.url}bench/`, { backend, ...options });
-        const app: AppMeasure = { ...loads, ...(await measureStreaming(chrome.context, server, siteUrl, plan.newTokens, suite.seed, cpuProfile ? profilingOn(server) : null)) };
+        const app: AppMeasure = {
+          ...loads,
+          ...(await measureStreaming(
+            chrome.context,
+            server,
+            siteUrl,
+            plan.newTokens,
+            suite.seed,
+            cpuProfile ? profilingOn(server) : null,
+          )),
+        };
         foreign.check();
         // The page's user agent is frozen at "156.0.0.0"; the browser object knows the full version.
         chromium = chrome.context.browser()?.version() ?? suite.userAgent;
-        backends.push({ backend, label: labelOf(backend, suite.adapter), newTokens: plan.newTokens, repeats: plan.repeats, suite, app });
+        backends.push({
+          backend,
+          label: labelOf(backend, suite.adapter),
+          newTokens: plan.newTokens,
+          repeats: plan.repeats,
+          suite,
+          app,
+        });
       } finally {
         await chrome.close();
       }

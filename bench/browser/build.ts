@@ -35,12 +35,21 @@ export async function buildFrameMonitor(): Promise<void> {
       outDir: resolve(FRAME_MONITOR_FILE, '..'),
       emptyOutDir: true,
       target: 'es2022',
-      lib: { entry: resolve(REPO, 'bench/web/frame-monitor-global.ts'), formats: ['iife'], name: 'tagplayFrameMonitor', fileName: () => 'frame-monitor.js' },
+      lib: {
+        entry: resolve(REPO, 'bench/web/frame-monitor-global.ts'),
+        formats: ['iife'],
+        name: 'tagplayFrameMonitor',
+        fileName: () => 'frame-monitor.js',
+      },
     },
   });
 }
 
 export async function buildSites(): Promise<void> {
   await build({ root: REPO, logLevel: 'warn', build: { outDir: SITE_DIR, emptyOutDir: true } });
-  await build({ root: REPO, logLevel: 'warn', build: { outDir: UNMINIFIED_SITE_DIR, emptyOutDir: true, minify: false, sourcemap: true } });
+  await build({
+    root: REPO,
+    logLevel: 'warn',
+    build: { outDir: UNMINIFIED_SITE_DIR, emptyOutDir: true, minify: false, sourcemap: true },
+  });
 }

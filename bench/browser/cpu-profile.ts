@@ -45,14 +45,25 @@ interface CpuProfile {
   endTime: number;
 }
 
-const fileOf = (url: string) => url.split('/').pop()?.replace(/-[\w-]{8}\.js$/, '.js') ?? '';
+const fileOf = (url: string) =>
+  url
+    .split('/')
+    .pop()
+    ?.replace(/-[\w-]{8}\.js$/, '.js') ?? '';
 
 /** Self time by function, largest first: where the main thread's time went. */
-export function summarizeProfile(profile: CpuProfile, count: number, resolve: SourceResolver = () => null): ProfileSummary {
+export function summarizeProfile(
+  profile: CpuProfile,
+  count: number,
+  resolve: SourceResolver = () => null,
+): ProfileSummary {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   const deltas = profile.timeDeltas ?? [];
-  let longestWorkMs = 0, longestGapMs = 0, workStart: number | null = null, now = profile.startTime / 1000;
+  let longestWorkMs = 0,
+    longestGapMs = 0,
+    workStart: number | null = null,
+    now = profile.startTime / 1000;
   (profile.samples ?? []).forEach((id, i) => {
     const step = (deltas[i] ?? 0) / 1000;
     now += step;
@@ -63,7 +74,9 @@ export function summarizeProfile(profile: CpuProfile, count: number, resolve: So
     else if (workStart === null) workStart = now - step;
     if (workStart !== null) longestWorkMs = Math.max(longestWorkMs, now - workStart);
     if (!frame) return;
-    const at = frame.url ? (resolve(frame.url, frame.lineNumber, frame.columnNumber) ?? `${fileOf(frame.url)}:${frame.lineNumber + 1}`) : null;
+    const at = frame.url
+      ? (resolve(frame.url, frame.lineNumber, frame.columnNumber) ?? `${fileOf(frame.url)}:${frame.lineNumber + 1}`)
+      : null;
     const where = at ? `${frame.functionName || '(anonymous)'} ${at}` : frame.functionName || '(native)';
     self.set(where, (self.get(where) ?? 0) + step);
   });
@@ -73,12 +86,19 @@ export function summarizeProfile(profile: CpuProfile, count: number, resolve: So
     busyMs: [...self.values()].reduce((a, b) => a + b, 0),
     longestWorkMs,
     longestGapMs,
-    top: [...self].sort((a, b) => b[1] - a[1]).slice(0, count).map(([where, selfMs]) => ({ where, selfMs })),
+    top: [...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([where, selfMs]) => ({ where, selfMs })),
   };
 }
 
 /** Samples the page's main thread while `during` runs. */
-export async function profileMainThread<T>(page: Page, resolve: SourceResolver, during: () => Promise<T>): Promise<{ result: T; profile: ProfileSummary }> {
+export async function profileMainThread<T>(
+  page: Page,
+  resolve: SourceResolver,
+  during: () => Promise<T>,
+): Promise<{ result: T; profile: ProfileSummary }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 500 });

@@ -10,7 +10,8 @@ export function guardOrigin(context: BrowserContext, siteUrl: string): { check()
   });
   return {
     check() {
-      if (foreign.length > 0) throw new Error(`requests left the origin, so the figures are not local: ${foreign.join(', ')}`);
+      if (foreign.length > 0)
+        throw new Error(`requests left the origin, so the figures are not local: ${foreign.join(', ')}`);
     },
   };
 }

@@ -64,7 +64,11 @@ export async function serveStatic(mounts: Mount[]): Promise<StaticServer> {
     }
     if (!stat.isFile()) return fail(res, 404);
     const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
-    const headers = { ETag: etag, 'Cache-Control': 'no-cache', 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' };
+    const headers = {
+      ETag: etag,
+      'Cache-Control': 'no-cache',
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    };
     const counted = entry(path);
     counted.requests++;
     if (req.headers['if-none-match'] === etag) return res.writeHead(304, headers).end();

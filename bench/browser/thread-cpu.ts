@@ -73,7 +73,8 @@ function combine(a: ThreadCpu | null, b: ThreadCpu | null, sign: 1 | -1): Thread
 }
 
 /** What was spent between two readings. */
-export const cpuSince = (before: ThreadCpu | null, after: ThreadCpu | null) => (before && after ? combine(after, before, -1) : null);
+export const cpuSince = (before: ThreadCpu | null, after: ThreadCpu | null) =>
+  before && after ? combine(after, before, -1) : null;
 
 /** Two spans' time together. */
 export const addCpu = (a: ThreadCpu | null, b: ThreadCpu | null) => combine(a, b, 1);

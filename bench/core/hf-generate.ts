@@ -21,7 +21,12 @@ class ClockCriterion extends StoppingCriteria {
  * Path (b): transformers.js `generate()` with no hook, greedy, and `min_new_tokens` equal to
  * `max_new_tokens` so an early end-of-text cannot cut the run short.
  */
-export async function hfGenerate(model: PreTrainedModel, promptIds: number[], newTokens: number, meters: Meters): Promise<TimedRun> {
+export async function hfGenerate(
+  model: PreTrainedModel,
+  promptIds: number[],
+  newTokens: number,
+  meters: Meters,
+): Promise<TimedRun> {
   const clock = new TokenClock(meters);
   await model.generate({
     inputs: new Tensor('int64', BigInt64Array.from(promptIds, BigInt), [1, promptIds.length]),

@@ -24,7 +24,12 @@ class RecordingModel extends WrappedModel {
   }
 }
 
-export async function recordSteps(lm: LanguageModel, groups: TagGroup[], promptIds: number[], newTokens: number): Promise<RecordedSteps> {
+export async function recordSteps(
+  lm: LanguageModel,
+  groups: TagGroup[],
+  promptIds: number[],
+  newTokens: number,
+): Promise<RecordedSteps> {
   const recorder = new RecordingModel(lm);
   const generation = benchGeneration(recorder, groups, promptIds, newTokens);
   while (await generation.step());
@@ -73,5 +78,11 @@ export function measureHookCost(steps: RecordedSteps, groups: TagGroup[], passes
       alternatives(logits, 5);
     },
   ]);
-  return { tokens: steps.logits.length, samplerUs, hookAndSamplerUs, engineStepUs, hookUs: hookAndSamplerUs - samplerUs };
+  return {
+    tokens: steps.logits.length,
+    samplerUs,
+    hookAndSamplerUs,
+    engineStepUs,
+    hookUs: hookAndSamplerUs - samplerUs,
+  };
 }

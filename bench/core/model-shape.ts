@@ -30,4 +30,7 @@ export function modelShape(config: LlamaConfig): ModelShape {
 
 /** The names of the cache inputs, in the order the graph declares them. */
 export const pastNames = (shape: ModelShape): string[] =>
-  Array.from({ length: shape.layers }, (_, layer) => [`past_key_values.${layer}.key`, `past_key_values.${layer}.value`]).flat();
+  Array.from({ length: shape.layers }, (_, layer) => [
+    `past_key_values.${layer}.key`,
+    `past_key_values.${layer}.value`,
+  ]).flat();

@@ -27,9 +27,17 @@ function argmax(logits: Float32Array, from: number, to: number): number {
  * `past_key_values.*`, greedy argmax over the last row in JS, end-of-text ignored so exactly
  * `newTokens` come out. Nothing else happens between two runs.
  */
-export async function rawDecode(runtime: RawRuntime, shape: ModelShape, promptIds: number[], newTokens: number, meters: Meters): Promise<TimedRun> {
+export async function rawDecode(
+  runtime: RawRuntime,
+  shape: ModelShape,
+  promptIds: number[],
+  newTokens: number,
+  meters: Meters,
+): Promise<TimedRun> {
   const names = pastNames(shape);
-  let past: Record<string, RawTensor> = Object.fromEntries(names.map((n) => [n, runtime.float32(new Float32Array(0), [1, shape.kvHeads, 0, shape.headDim])]));
+  let past: Record<string, RawTensor> = Object.fromEntries(
+    names.map((n) => [n, runtime.float32(new Float32Array(0), [1, shape.kvHeads, 0, shape.headDim])]),
+  );
   let ids = promptIds;
   let length = 0;
   const clock = new TokenClock(meters);
@@ -38,7 +46,10 @@ export async function rawDecode(runtime: RawRuntime, shape: ModelShape, promptId
     const feeds: Record<string, RawTensor> = {
       input_ids: runtime.int64(BigInt64Array.from(ids, BigInt), [1, ids.length]),
       attention_mask: runtime.int64(new BigInt64Array(total).fill(1n), [1, total]),
-      position_ids: runtime.int64(BigInt64Array.from(ids, (_, i) => BigInt(length + i)), [1, ids.length]),
+      position_ids: runtime.int64(
+        BigInt64Array.from(ids, (_, i) => BigInt(length + i)),
+        [1, ids.length],
+      ),
       ...past,
     };
     const out = await runtime.run(feeds);

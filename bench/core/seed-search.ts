@@ -7,7 +7,12 @@ import { SEED, SEED_TRIES, generationSettings } from './bench-settings';
  * reaches `newTokens` without end-of-text; null when none of SEED_TRIES does. The app's worker cannot
  * mask end-of-text, and restarting after one would compare short contexts with (a)'s long one.
  */
-export async function findFullLengthSeed(lm: LanguageModel, groups: TagGroup[], promptIds: number[], newTokens: number): Promise<number | null> {
+export async function findFullLengthSeed(
+  lm: LanguageModel,
+  groups: TagGroup[],
+  promptIds: number[],
+  newTokens: number,
+): Promise<number | null> {
   for (let seed = SEED; seed < SEED + SEED_TRIES; seed++) {
     const generation = new Generation(lm, groups, generationSettings(promptIds, seed, newTokens));
     while (await generation.step());

@@ -25,7 +25,12 @@ export interface PathResult {
  * Warms every path up, then runs the repeats round-robin (a, b, c, d, a, b, …) so that slow drift on a
  * shared machine spreads over all paths instead of landing on one.
  */
-export async function runSuite(paths: PathSpec[], newTokens: number, repeats: number, warmupTokens: number): Promise<PathResult[]> {
+export async function runSuite(
+  paths: PathSpec[],
+  newTokens: number,
+  repeats: number,
+  warmupTokens: number,
+): Promise<PathResult[]> {
   for (const path of paths) await path.run(warmupTokens);
   const summaries = new Map<PathId, DecodeSummary[]>(paths.map((p) => [p.id, []]));
   for (let r = 0; r < repeats; r++) {
@@ -34,7 +39,13 @@ export async function runSuite(paths: PathSpec[], newTokens: number, repeats: nu
   return paths.map((path) => {
     const done = summaries.get(path.id) ?? [];
     const best = done.reduce((a, b) => (b.tokensPerSecond > a.tokensPerSecond ? b : a));
-    return { id: path.id, label: path.label, best, medianTokensPerSecond: median(done.map((s) => s.tokensPerSecond)), repeats: done };
+    return {
+      id: path.id,
+      label: path.label,
+      best,
+      medianTokensPerSecond: median(done.map((s) => s.tokensPerSecond)),
+      repeats: done,
+    };
   });
 }
 
@@ -66,7 +77,9 @@ export function ratiosOf(results: PathResult[]): Ratios {
   const rawOutside = outsideRuntime(raw);
   const atEqualRuntime = (id: PathId) => {
     const outside = outsideRuntime(path(id));
-    return raw && rawOutside !== null && outside !== null ? raw.best.msPerToken / (raw.best.msPerToken + outside - rawOutside) : null;
+    return raw && rawOutside !== null && outside !== null
+      ? raw.best.msPerToken / (raw.best.msPerToken + outside - rawOutside)
+      : null;
   };
   return {
     tagplayVsRaw: rate('tagplay') / rate('raw'),

@@ -5,8 +5,12 @@ import { EndlessModel } from './endless-model';
 import { TokenClock, type Meters, type TimedRun } from './timing';
 
 /** A generation as the app runs it: hook with a live policy, seeded sampling, no end-of-text. */
-export const benchGeneration = (lm: LanguageModel, groups: TagGroup[], promptIds: number[], newTokens: number): Generation =>
-  new Generation(new EndlessModel(lm), groups, generationSettings(promptIds, SEED, newTokens));
+export const benchGeneration = (
+  lm: LanguageModel,
+  groups: TagGroup[],
+  promptIds: number[],
+  newTokens: number,
+): Generation => new Generation(new EndlessModel(lm), groups, generationSettings(promptIds, SEED, newTokens));
 
 /** Path (c): tagplay's `Generation.step()` loop (KV cache through transformers.js, hook, sampler, tag probabilities). */
 export async function tagplayDecode(

@@ -71,7 +71,14 @@ export class TokenClock {
   }
 
   run(): TimedRun {
-    return { tokens: this.count, firstMs: this.first, decodedTokens: this.count - this.firstCount, decodeMs: this.last - this.first, wallMs: this.last, meteredMs: meteredBetween(this.atStart, this.atLast) };
+    return {
+      tokens: this.count,
+      firstMs: this.first,
+      decodedTokens: this.count - this.firstCount,
+      decodeMs: this.last - this.first,
+      wallMs: this.last,
+      meteredMs: meteredBetween(this.atStart, this.atLast),
+    };
   }
 }
 
@@ -84,7 +91,9 @@ export function summarize(runs: TimedRun[]): DecodeSummary {
   const sum = (pick: (r: TimedRun) => number) => runs.reduce((total, r) => total + pick(r), 0);
   const tokens = sum((r) => r.tokens);
   const decodeMs = sum((r) => r.decodeMs);
-  const names = (Object.keys(runs[0]?.meteredMs ?? {}) as MeterName[]).filter((name) => runs.every((r) => r.meteredMs[name] !== undefined));
+  const names = (Object.keys(runs[0]?.meteredMs ?? {}) as MeterName[]).filter((name) =>
+    runs.every((r) => r.meteredMs[name] !== undefined),
+  );
   return {
     runs: runs.length,
     tokens,

@@ -28,7 +28,9 @@ export interface NodeResult {
 
 /** transformers.js creates its Node sessions with only the execution provider set, so the raw loop does too. */
 async function rawRuntime(): Promise<RawRuntime> {
-  const session = await ort.InferenceSession.create(join(MODEL_DIR, 'onnx/model.onnx'), { executionProviders: ['cpu'] });
+  const session = await ort.InferenceSession.create(join(MODEL_DIR, 'onnx/model.onnx'), {
+    executionProviders: ['cpu'],
+  });
   return {
     int64: (data, dims) => new ort.Tensor('int64', data, dims),
     float32: (data, dims) => new ort.Tensor('float32', data, dims),
@@ -43,25 +45,54 @@ export async function runNodeSuite(newTokens: number, repeats: number, hookPasse
   const loadStart = performance.now();
   const { lm, tokenizer, groups } = await loadNodeModel();
   const loadMs = performance.now() - loadStart;
-  const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, { device: 'cpu', dtype: 'fp32', local_files_only: true })) as PreTrainedModel;
+  const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, {
+    device: 'cpu',
+    dtype: 'fp32',
+    local_files_only: true,
+  })) as PreTrainedModel;
   const raw = await rawRuntime();
   const meters = pathMeters(ort.InferenceSession);
   const runtime = { runtime: meters.runtime };
   const promptIds = tokenizer.encode(PROMPT, { add_special_tokens: false });
-  const decode = (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  const decode = (ids: number[]) =>
+    tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
   const vocabulary = decodeEach(decode, tokenizer.get_vocab().size);
 
   const paths = await runSuite(
     [
-      { id: 'raw', label: '(a) raw onnxruntime loop, no hook', run: async (n) => [await rawDecode(raw, shape, promptIds, n, runtime)] },
-      { id: 'generate', label: '(b) transformers.js generate(), no hook', run: async (n) => [await hfGenerate(generator, promptIds, n, runtime)] },
-      { id: 'tagplay', label: '(c) tagplay Generation, hook + live policy', run: async (n) => [await tagplayDecode(lm, groups, promptIds, n, meters)] },
-      { id: 'messaging', label: '(d) (c) + RunLoop records + messaging', run: async (n) => [await messagingDecode(lm, groups, decode, vocabulary, promptIds, n, meters)] },
+      {
+        id: 'raw',
+        label: '(a) raw onnxruntime loop, no hook',
+        run: async (n) => [await rawDecode(raw, shape, promptIds, n, runtime)],
+      },
+      {
+        id: 'generate',
+        label: '(b) transformers.js generate(), no hook',
+        run: async (n) => [await hfGenerate(generator, promptIds, n, runtime)],
+      },
+      {
+        id: 'tagplay',
+        label: '(c) tagplay Generation, hook + live policy',
+        run: async (n) => [await tagplayDecode(lm, groups, promptIds, n, meters)],
+      },
+      {
+        id: 'messaging',
+        label: '(d) (c) + RunLoop records + messaging',
+        run: async (n) => [await messagingDecode(lm, groups, decode, vocabulary, promptIds, n, meters)],
+      },
     ],
     newTokens,
     repeats,
     WARMUP_TOKENS,
   );
   const hook = measureHookCost(await recordSteps(lm, groups, promptIds, newTokens), groups, hookPasses);
-  return { backend: `onnxruntime-node ${ort.env.versions.node ?? ''} (CPU)`, newTokens, promptTokens: promptIds.length, loadMs, paths, ratios: ratiosOf(paths), hook };
+  return {
+    backend: `onnxruntime-node ${ort.env.versions.node ?? ''} (CPU)`,
+    newTokens,
+    promptTokens: promptIds.length,
+    loadMs,
+    paths,
+    ratios: ratiosOf(paths),
+    hook,
+  };
 }

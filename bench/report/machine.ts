@@ -25,7 +25,12 @@ export function describeMachine(loadAtStart: number): Machine {
     os: `${platform()} ${arch()} ${release()}`,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
-    versions: Object.fromEntries(['@huggingface/transformers', 'onnxruntime-node', 'onnxruntime-web', 'playwright-core'].map((p) => [p, versionOf(p)])),
+    versions: Object.fromEntries(
+      ['@huggingface/transformers', 'onnxruntime-node', 'onnxruntime-web', 'playwright-core'].map((p) => [
+        p,
+        versionOf(p),
+      ]),
+    ),
     loadAverage: { start: loadAtStart, end: loadavg()[0] },
   };
 }

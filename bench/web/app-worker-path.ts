@@ -21,8 +21,15 @@ export class AppWorkerPath {
       new Worker(new URL('./metered-model.worker.ts', import.meta.url), { type: 'module', name: 'tagplay-model' }),
       (message) => crashed(message),
     );
-    const loaded = await Promise.race([worker.api.load({ device, basePath }, remoteCallback(() => {})), crash]);
-    if (loaded.backend !== device) throw new Error(`the app worker chose ${loaded.backend} (${loaded.reason}), not ${device}`);
+    const loaded = await Promise.race([
+      worker.api.load(
+        { device, basePath },
+        remoteCallback(() => {}),
+      ),
+      crash,
+    ]);
+    if (loaded.backend !== device)
+      throw new Error(`the app worker chose ${loaded.backend} (${loaded.reason}), not ${device}`);
     return new AppWorkerPath(worker);
   }
 

@@ -41,7 +41,8 @@ async function rawRuntime(backend: 'wasm' | 'webgpu', modelUrl: string, shape: M
   const presents = Array.from({ length: shape.layers }, (_, l) => [`present.${l}.key`, `present.${l}.value`]).flat();
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [backend],
-    preferredOutputLocation: backend === 'webgpu' ? Object.fromEntries(presents.map((n) => [n, 'gpu-buffer' as const])) : undefined,
+    preferredOutputLocation:
+      backend === 'webgpu' ? Object.fromEntries(presents.map((n) => [n, 'gpu-buffer' as const])) : undefined,
   });
   return {
     int64: (data, dims) => new ort.Tensor('int64', data, dims),
@@ -62,9 +63,20 @@ const api: BenchWorkerApi = {
     const modelBase = `${basePath}models/${MODEL_NAME}/`;
     const shape = modelShape(await (await fetchOk(`${modelBase}config.json`)).json());
     const tagplay = await loadModel(MODEL_NAME, backend);
-    const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, { device: backend, dtype: 'fp32', local_files_only: true })) as PreTrainedModel;
+    const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, {
+      device: backend,
+      dtype: 'fp32',
+      local_files_only: true,
+    })) as PreTrainedModel;
     const raw = await rawRuntime(backend, `${modelBase}onnx/model.onnx`, shape);
-    loaded = { shape, raw, meters: pathMeters(ort.InferenceSession), generator, tagplay, promptIds: tagplay.tokenizer.encode(PROMPT, { add_special_tokens: false }) };
+    loaded = {
+      shape,
+      raw,
+      meters: pathMeters(ort.InferenceSession),
+      generator,
+      tagplay,
+      promptIds: tagplay.tokenizer.encode(PROMPT, { add_special_tokens: false }),
+    };
   },
 
   async run(path, newTokens) {

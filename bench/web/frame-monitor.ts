@@ -31,7 +31,10 @@ interface LoafEntry extends PerformanceEntry {
 
 const scriptsOf = (entry: LoafEntry): ScriptTime[] =>
   entry.scripts
-    .map((s) => ({ where: [s.invoker, s.sourceFunctionName, s.sourceURL.split('/').pop()].filter((p) => p).join(' '), durationMs: s.duration }))
+    .map((s) => ({
+      where: [s.invoker, s.sourceFunctionName, s.sourceURL.split('/').pop()].filter((p) => p).join(' '),
+      durationMs: s.duration,
+    }))
     .sort((a, b) => b.durationMs - a.durationMs)
     .slice(0, 5);
 
@@ -102,6 +105,10 @@ export function mergeFrameStats(all: FrameStats[]): FrameStats {
     framesOver50Ms: all.reduce((sum, s) => sum + s.framesOver50Ms, 0),
     longAnimationFrames: nullableSum((s) => s.longAnimationFrames),
     longestAnimationFrameMs: nullableMax((s) => s.longestAnimationFrameMs),
-    longestFrameScripts: all.reduce<FrameStats | null>((a, b) => (a && (a.longestAnimationFrameMs ?? 0) >= (b.longestAnimationFrameMs ?? 0) ? a : b), null)?.longestFrameScripts ?? [],
+    longestFrameScripts:
+      all.reduce<FrameStats | null>(
+        (a, b) => (a && (a.longestAnimationFrameMs ?? 0) >= (b.longestAnimationFrameMs ?? 0) ? a : b),
+        null,
+      )?.longestFrameScripts ?? [],
   };
 }

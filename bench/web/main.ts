@@ -22,7 +22,9 @@ const basePath = new URL('./', location.href).pathname;
 
 async function suite(options: SuiteOptions): Promise<PageSuiteResult> {
   const probe = await probeWebGpu();
-  const bench = Comlink.wrap<BenchWorkerApi>(new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'tagplay-bench' }));
+  const bench = Comlink.wrap<BenchWorkerApi>(
+    new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'tagplay-bench' }),
+  );
   await bench.load(options.backend, basePath);
   const app = await AppWorkerPath.start(options.backend, basePath);
   const seed = await bench.findSeed(options.newTokens);
@@ -38,8 +40,16 @@ async function suite(options: SuiteOptions): Promise<PageSuiteResult> {
   const paths = await runSuite(
     [
       { id: 'raw', label: '(a) raw onnxruntime-web loop, no hook', run: async (n) => [await bench.run('raw', n)] },
-      { id: 'generate', label: '(b) transformers.js generate(), no hook', run: async (n) => [await bench.run('generate', n)] },
-      { id: 'tagplay', label: '(c) tagplay Generation, hook + live policy', run: async (n) => [await bench.run('tagplay', n)] },
+      {
+        id: 'generate',
+        label: '(b) transformers.js generate(), no hook',
+        run: async (n) => [await bench.run('generate', n)],
+      },
+      {
+        id: 'tagplay',
+        label: '(c) tagplay Generation, hook + live policy',
+        run: async (n) => [await bench.run('tagplay', n)],
+      },
       { id: 'messaging', label: "(d) (c) in the app's worker, batches to the page", run: timedApp },
     ],
     options.newTokens,

@@ -2,7 +2,13 @@
  * The shipped model behind the engine's `LanguageModel` interface, through transformers.js. The same
  * code runs in the browser worker (WebGPU or WASM) and in Node (onnxruntime-node) for the evaluation.
  */
-import { AutoModelForCausalLM, AutoTokenizer, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  Tensor,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+} from '@huggingface/transformers';
 import type { LanguageModel } from '../steering/engine';
 import { discoverTagGroups, type TagGroup } from '../steering/tags';
 import { END_OF_TEXT } from '../tagger/labels';
@@ -15,14 +21,23 @@ export interface LoadedModel {
   groups: TagGroup[];
 }
 
-const int64 = (values: number[], dims: number[]) => new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+const int64 = (values: number[], dims: number[]) =>
+  new Tensor(
+    'int64',
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    dims,
+  );
 
 /** Calls the ONNX decoder one chunk at a time, keeping `present.*` outputs as the next call's `past_key_values.*`. */
 export class KvCacheModel implements LanguageModel {
   private past: Record<string, Tensor> | null = null;
   private length = 0;
 
-  constructor(private readonly model: PreTrainedModel, readonly maxLength: number, readonly endOfText: number) {}
+  constructor(
+    private readonly model: PreTrainedModel,
+    readonly maxLength: number,
+    readonly endOfText: number,
+  ) {}
 
   reset(): void {
     this.disposePast();
@@ -36,7 +51,10 @@ export class KvCacheModel implements LanguageModel {
       input_ids: int64(tokens, [1, tokens.length]),
       // Filled as BigInts directly: converting one number at a time cost tens of µs per token at long contexts.
       attention_mask: new Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
-      position_ids: int64(tokens.map((_, i) => this.length + i), [1, tokens.length]),
+      position_ids: int64(
+        tokens.map((_, i) => this.length + i),
+        [1, tokens.length],
+      ),
       past_key_values: this.past,
     })) as Record<string, Tensor>;
     const next: Record<string, Tensor> = {};
@@ -62,13 +80,28 @@ export class KvCacheModel implements LanguageModel {
  * Loads tokenizer and model from the local model folder (`env.localModelPath` must point at its parent).
  * `threads` caps onnxruntime's intra-op threads (Node), for running several models side by side.
  */
-export async function loadModel(name: string, device: Device, progress?: (info: unknown) => void, threads?: number): Promise<LoadedModel> {
+export async function loadModel(
+  name: string,
+  device: Device,
+  progress?: (info: unknown) => void,
+  threads?: number,
+): Promise<LoadedModel> {
   const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true, progress_callback: progress });
   const session_options = threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : undefined;
-  const model = await AutoModelForCausalLM.from_pretrained(name, { device, dtype: 'fp32', local_files_only: true, progress_callback: progress, session_options });
+  const model = await AutoModelForCausalLM.from_pretrained(name, {
+    device,
+    dtype: 'fp32',
+    local_files_only: true,
+    progress_callback: progress,
+    session_options,
+  });
   const config = model.config as unknown as { max_position_embeddings: number };
   // Every tag was added to the tokenizer as a special token, so the special tokens are where tags are discovered.
   const addedTokens = tokenizer.all_special_tokens.map((content, i) => ({ id: tokenizer.all_special_ids[i], content }));
   const endOfText = addedTokens.find((t) => t.content === END_OF_TEXT)?.id ?? 0;
-  return { lm: new KvCacheModel(model, config.max_position_embeddings, endOfText), tokenizer, groups: discoverTagGroups(addedTokens) };
+  return {
+    lm: new KvCacheModel(model, config.max_position_embeddings, endOfText),
+    tokenizer,
+    groups: discoverTagGroups(addedTokens),
+  };
 }

@@ -22,10 +22,15 @@ function decompress(text: unknown): string {
   if (typeof text !== 'string' || text.length === 0) throw new ShareLinkError('This link carries no settings.');
   if (text.length > LIMITS.encodedLength) {
     const most = LIMITS.encodedLength.toLocaleString('en');
-    throw new ShareLinkError(`This link is too long (${text.length.toLocaleString('en')} characters); links of up to ${most} characters (1 MB) are accepted.`);
+    throw new ShareLinkError(
+      `This link is too long (${text.length.toLocaleString('en')} characters); links of up to ${most} characters (1 MB) are accepted.`,
+    );
   }
   const length = expandedLength(text, LIMITS.decodedLength);
-  if (length === Infinity) throw new ShareLinkError('This link expands to far more data than any tagplay settings need, so it was not opened.');
+  if (length === Infinity)
+    throw new ShareLinkError(
+      'This link expands to far more data than any tagplay settings need, so it was not opened.',
+    );
   const json = length === null ? null : LZString.decompressFromEncodedURIComponent(text);
   if (!json) throw new ShareLinkError('This link is damaged or cut short: its settings could not be unpacked.');
   return json;

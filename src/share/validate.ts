@@ -39,8 +39,11 @@ interface Range {
 
 function numberIn(value: unknown, what: string, range: Range): number {
   const ok =
-    typeof value === 'number' && Number.isFinite(value) && (!range.integer || Number.isInteger(value)) &&
-    (range.aboveMin ? value > range.min : value >= range.min) && value <= range.max;
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!range.integer || Number.isInteger(value)) &&
+    (range.aboveMin ? value > range.min : value >= range.min) &&
+    value <= range.max;
   if (!ok) {
     const kind = range.integer ? 'a whole number' : 'a number';
     const bounds = range.aboveMin ? `above ${range.min} and at most ${range.max}` : `from ${range.min} to ${range.max}`;
@@ -52,12 +55,14 @@ function numberIn(value: unknown, what: string, range: Range): number {
 function knownTag(value: unknown, known: ReadonlySet<string>, where: string): string {
   if (typeof value !== 'string') fail(`In this link, ${where} names no tag; its tag is ${shown(value)}.`);
   // JSON escaping keeps newlines and control characters in the name visible.
-  if (!known.has(value)) fail(`This link names a tag the model does not know: <${shortened(JSON.stringify(value).slice(1, -1))}>`);
+  if (!known.has(value))
+    fail(`This link names a tag the model does not know: <${shortened(JSON.stringify(value).slice(1, -1))}>`);
   return value;
 }
 
 function mode(value: unknown, where: string): TagMode {
-  if (!MODES.includes(value as TagMode)) fail(`In this link, the mode of ${where} must be allow, ban or force; it is ${shown(value)}.`);
+  if (!MODES.includes(value as TagMode))
+    fail(`In this link, the mode of ${where} must be allow, ban or force; it is ${shown(value)}.`);
   return value as TagMode;
 }
 
@@ -86,19 +91,27 @@ function change(value: unknown, known: ReadonlySet<string>, where: string): Poli
     case 'boost':
       return { kind: 'boost', tag: knownTag(raw.tag, known, where), boost: boost(raw.boost, where) };
     default:
-      return fail(`In this link, the change of ${where} must be a mode, boost, reset or insert; it is ${shown(raw.kind)}.`);
+      return fail(
+        `In this link, the change of ${where} must be a mode, boost, reset or insert; it is ${shown(raw.kind)}.`,
+      );
   }
 }
 
 function timeline(value: unknown, known: ReadonlySet<string>, maxNewTokens: number): TimelineEntry[] {
   if (!Array.isArray(value)) fail('In this link, the timeline is not a list.');
-  if (value.length > LIMITS.timelineEntries) fail(`This link's timeline has ${value.length} changes; at most ${LIMITS.timelineEntries} are allowed.`);
+  if (value.length > LIMITS.timelineEntries)
+    fail(`This link's timeline has ${value.length} changes; at most ${LIMITS.timelineEntries} are allowed.`);
   let previous = 0;
   return value.map((item: unknown, i) => {
     const where = `timeline entry ${i + 1}`;
     const entry = object(item, where);
-    const tokenIndex = numberIn(entry.tokenIndex, `the token index of ${where}`, { min: 0, max: maxNewTokens, integer: true });
-    if (tokenIndex < previous) fail(`In this link, ${where} is out of order: token ${tokenIndex} comes after token ${previous}.`);
+    const tokenIndex = numberIn(entry.tokenIndex, `the token index of ${where}`, {
+      min: 0,
+      max: maxNewTokens,
+      integer: true,
+    });
+    if (tokenIndex < previous)
+      fail(`In this link, ${where} is out of order: token ${tokenIndex} comes after token ${previous}.`);
     previous = tokenIndex;
     return { tokenIndex, change: change(entry.change, known, where) };
   });
@@ -121,14 +134,21 @@ function sampling(value: unknown): SamplingParams {
 export function validateShareState(raw: unknown, knownTags: readonly string[]): ShareState {
   if (!isRecord(raw)) fail('This link does not hold tagplay settings.');
   if (raw.version !== SHARE_VERSION) {
-    fail(raw.version === undefined
-      ? 'This link has no format version, so it was not made by tagplay.'
-      : `This link uses format version ${shown(raw.version)}, which this page cannot read (it reads version ${SHARE_VERSION}).`);
+    fail(
+      raw.version === undefined
+        ? 'This link has no format version, so it was not made by tagplay.'
+        : `This link uses format version ${shown(raw.version)}, which this page cannot read (it reads version ${SHARE_VERSION}).`,
+    );
   }
   if (typeof raw.prompt !== 'string') fail(`In this link, the prompt must be text; it is ${shown(raw.prompt)}.`);
-  if (raw.prompt.length > LIMITS.promptLength) fail(`This link's prompt has ${raw.prompt.length} characters; at most ${LIMITS.promptLength} are allowed.`);
+  if (raw.prompt.length > LIMITS.promptLength)
+    fail(`This link's prompt has ${raw.prompt.length} characters; at most ${LIMITS.promptLength} are allowed.`);
   const known = new Set(knownTags);
-  const maxNewTokens = numberIn(raw.maxNewTokens, 'the number of new tokens', { min: 1, max: LIMITS.maxNewTokensMax, integer: true });
+  const maxNewTokens = numberIn(raw.maxNewTokens, 'the number of new tokens', {
+    min: 1,
+    max: LIMITS.maxNewTokensMax,
+    integer: true,
+  });
   return {
     version: SHARE_VERSION,
     prompt: raw.prompt,

@@ -58,7 +58,11 @@ export class Generation {
   private readonly tagIds: Map<string, number>;
   private readonly groupMembers: (tag: string) => string[];
 
-  constructor(private readonly model: LanguageModel, private readonly groups: TagGroup[], private readonly settings: GenerationSettings) {
+  constructor(
+    private readonly model: LanguageModel,
+    private readonly groups: TagGroup[],
+    private readonly settings: GenerationSettings,
+  ) {
     this.random = createRandom(settings.seed);
     this.policy = settings.initialPolicy;
     this.scheduled = [...(settings.timeline ?? [])].sort((a, b) => a.tokenIndex - b.tokenIndex);
@@ -76,12 +80,14 @@ export class Generation {
 
   async step(): Promise<Step | null> {
     if (this.stopped) return null;
-    while (this.scheduled.length > 0 && this.scheduled[0].tokenIndex <= this.tokens.length) this.change(this.scheduled.shift()!.change);
+    while (this.scheduled.length > 0 && this.scheduled[0].tokenIndex <= this.tokens.length)
+      this.change(this.scheduled.shift()!.change);
     const contextLength = this.settings.promptIds.length + this.tokens.length;
     if (this.tokens.length >= this.settings.maxNewTokens) return this.stop('max-tokens');
     if (contextLength >= this.model.maxLength) return this.stop('context-full');
     const raw = await this.model.next(this.pending);
-    const previous = this.tokens.length > 0 ? this.tokens[this.tokens.length - 1] : (this.settings.promptIds.at(-1) ?? null);
+    const previous =
+      this.tokens.length > 0 ? this.tokens[this.tokens.length - 1] : (this.settings.promptIds.at(-1) ?? null);
     const hooked = applyPolicy(raw, this.groups, this.policy, previous);
     const insertAt = this.timeline.findLast((e) => e.tokenIndex === this.tokens.length && e.change.kind === 'insert');
     const insertedTag = insertAt?.change.kind === 'insert' ? this.tagIds.get(insertAt.change.tag) : undefined;

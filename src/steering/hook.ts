@@ -30,7 +30,12 @@ function logSumExp(values: ArrayLike<number>): number {
  * one alternative is "no flag", so there boost adds to its logit and force makes it certain; a ban
  * holds at every step.
  */
-export function applyPolicy(raw: Float32Array, groups: TagGroup[], policy: Policy, previousToken: number | null): HookResult {
+export function applyPolicy(
+  raw: Float32Array,
+  groups: TagGroup[],
+  policy: Policy,
+  previousToken: number | null,
+): HookResult {
   // slice() is a plain copy; Float32Array.from would walk the array through the iterator protocol.
   const logits = raw.slice();
   const logZ = logSumExp(raw);
@@ -55,7 +60,8 @@ export function applyPolicy(raw: Float32Array, groups: TagGroup[], policy: Polic
     const anyForced = rules.some((r) => r.mode === 'force');
     if (!anyForced && rules.every((r) => r.mode === 'allow' && r.boost === 0)) continue;
     const adjusted = group.tags.map((t, i) =>
-      rules[i].mode === 'ban' || (anyForced && rules[i].mode !== 'force') ? -Infinity : raw[t.id] + rules[i].boost);
+      rules[i].mode === 'ban' || (anyForced && rules[i].mode !== 'force') ? -Infinity : raw[t.id] + rules[i].boost,
+    );
     const adjustedZ = logSumExp(adjusted);
     const total = group.tags.reduce((sum, t) => sum + (probOf.get(t.id) ?? 0), 0);
     group.tags.forEach((t, i) => {

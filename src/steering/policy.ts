@@ -28,7 +28,11 @@ export const clampBoost = (boost: number): number => Math.max(-BOOST_LIMIT, Math
  * Applies one change. Forcing a tag releases any other forced tag of the same group, since a group
  * can only be forced to one tag at a time.
  */
-export function applyChange(policy: Policy, change: PolicyChange, groupOf: (tag: string) => string[] = () => []): Policy {
+export function applyChange(
+  policy: Policy,
+  change: PolicyChange,
+  groupOf: (tag: string) => string[] = () => [],
+): Policy {
   if (change.kind === 'reset') return {};
   if (change.kind === 'insert') return policy;
   const next: Policy = { ...policy };
@@ -38,7 +42,8 @@ export function applyChange(policy: Policy, change: PolicyChange, groupOf: (tag:
   } else {
     if (change.mode === 'force') {
       for (const other of groupOf(change.tag)) {
-        if (other !== change.tag && ruleOf(next, other).mode === 'force') next[other] = { ...ruleOf(next, other), mode: 'allow' };
+        if (other !== change.tag && ruleOf(next, other).mode === 'force')
+          next[other] = { ...ruleOf(next, other), mode: 'allow' };
       }
     }
     next[change.tag] = { ...current, mode: change.mode };

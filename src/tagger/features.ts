@@ -1,6 +1,11 @@
 /** Lower-cased word tokens; `!` and `?` are kept because they carry surprise and anger. */
 export function words(text: string): string[] {
-  return text.toLowerCase().replace(/’/g, "'").match(/[a-z0-9']+|[!?]/g) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .replace(/’/g, "'")
+      .match(/[a-z0-9']+|[!?]/g) ?? []
+  );
 }
 
 /** Unigram and bigram features of a sentence, the input of the linear emotion classifier. */

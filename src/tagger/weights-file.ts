@@ -19,18 +19,29 @@ export function packEmotionWeights(model: EmotionWeights): PackedEmotionWeights 
   const names = Object.keys(model.weights);
   const k = model.labels.length;
   const ints = new Int16Array(names.length * k);
-  names.forEach((name, i) => model.weights[name].forEach((w, j) => { ints[i * k + j] = Math.round(w * SCALE); }));
+  names.forEach((name, i) =>
+    model.weights[name].forEach((w, j) => {
+      ints[i * k + j] = Math.round(w * SCALE);
+    }),
+  );
   const bytes = new Uint8Array(ints.buffer);
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
-  return { format: 'tagplay-tagger-1', labels: model.labels, bias: model.bias, features: names.join('\n'), weights: btoa(binary) };
+  return {
+    format: 'tagplay-tagger-1',
+    labels: model.labels,
+    bias: model.bias,
+    features: names.join('\n'),
+    weights: btoa(binary),
+  };
 }
 
 /** Validates and unpacks `tagger.json`; throws a message that names what is wrong. */
 export function parseEmotionWeights(value: unknown): EmotionWeights {
   const v = value as Partial<PackedEmotionWeights> | null;
   if (!v || v.format !== 'tagplay-tagger-1') throw new Error('tagger.json: unknown format');
-  if (!Array.isArray(v.labels) || !v.labels.every((l) => (EMOTIONS as readonly string[]).includes(l))) throw new Error('tagger.json: bad labels');
+  if (!Array.isArray(v.labels) || !v.labels.every((l) => (EMOTIONS as readonly string[]).includes(l)))
+    throw new Error('tagger.json: bad labels');
   if (!Array.isArray(v.bias) || v.bias.length !== v.labels.length) throw new Error('tagger.json: bad bias');
   if (typeof v.features !== 'string' || typeof v.weights !== 'string') throw new Error('tagger.json: missing weights');
   const names = v.features.split('\n');
@@ -40,6 +51,8 @@ export function parseEmotionWeights(value: unknown): EmotionWeights {
   const k = v.labels.length;
   if (ints.length !== names.length * k) throw new Error('tagger.json: weights do not match features');
   const weights: Record<string, number[]> = {};
-  names.forEach((name, i) => { weights[name] = Array.from(ints.subarray(i * k, i * k + k), (n) => n / SCALE); });
+  names.forEach((name, i) => {
+    weights[name] = Array.from(ints.subarray(i * k, i * k + k), (n) => n / SCALE);
+  });
   return { labels: v.labels, bias: v.bias, weights };
 }

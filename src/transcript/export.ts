@@ -22,7 +22,14 @@ const csvRow = (fields: (string | number | boolean)[]): string => fields.map(csv
  * before the policy as `p_<tag>`), for spreadsheets and pandas. Rows end in CRLF, as RFC 4180 asks.
  */
 export function transcriptToCsv(transcript: Transcript): string {
-  const header = ['index', 'token_id', 'text', 'inserted', 'policy_version', ...transcript.tags.map((tag) => `p_${tag}`)];
+  const header = [
+    'index',
+    'token_id',
+    'text',
+    'inserted',
+    'policy_version',
+    ...transcript.tags.map((tag) => `p_${tag}`),
+  ];
   const rows = transcript.tokens.map((t) => [t.index, t.token, t.text, t.inserted, t.policyVersion, ...t.tagProbs]);
   return [header, ...rows].map((row) => `${csvRow(row)}\r\n`).join('');
 }

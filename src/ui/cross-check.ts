@@ -20,7 +20,11 @@ export async function loadTagger(url: string): Promise<EmotionWeights> {
  * Labels each finished sentence with the tagger that labelled the training data. Labels are cached by
  * text, since the stream re-checks its sentences every frame while it grows.
  */
-export function crossCheck(sentences: TaggedSentence[], weights: EmotionWeights, cache: Map<string, SentenceLabel>): Verdict[] {
+export function crossCheck(
+  sentences: TaggedSentence[],
+  weights: EmotionWeights,
+  cache: Map<string, SentenceLabel>,
+): Verdict[] {
   return sentences
     .filter((s) => s.complete)
     .map((sentence) => {

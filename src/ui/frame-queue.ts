@@ -9,7 +9,10 @@ export class FrameQueue<T> {
   private items: T[] = [];
   private readonly pacer = new FramePacer(() => this.handOver());
 
-  constructor(private readonly flush: (items: T[]) => void, private readonly minInterval = 0) {}
+  constructor(
+    private readonly flush: (items: T[]) => void,
+    private readonly minInterval = 0,
+  ) {}
 
   push(item: T): void {
     this.items.push(item);

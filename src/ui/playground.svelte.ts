@@ -97,7 +97,8 @@ const testHooksWanted = () => new URLSearchParams(location.search).has('testhook
 const LOAD_ADVICE: Record<LoadFailureKind | 'load', string> = {
   missing:
     'The site was put online without its model files, or under another path. Deploy the models/ and ort/ folders of the build next to index.html, then try again.',
-  unreachable: 'The connection to the site failed while the model was loading. Check your connection, or that the site is still up, then try again.',
+  unreachable:
+    'The connection to the site failed while the model was loading. Check your connection, or that the site is still up, then try again.',
   damaged:
     'A model file is damaged or cut short, as by an interrupted upload or download. Try again; if it fails again, deploy the models/ folder of the build once more.',
   interrupted:
@@ -144,7 +145,10 @@ export class Playground {
   readonly testHooks = testHooksWanted();
   private views: TokenViews | null = null;
   private readonly labels = new Map<string, SentenceLabel>();
-  private readonly queue = new FrameQueue<{ run: RunRequest; batch: StepBatch }>((items) => this.absorb(items), STREAM_UPDATE_MS);
+  private readonly queue = new FrameQueue<{ run: RunRequest; batch: StepBatch }>(
+    (items) => this.absorb(items),
+    STREAM_UPDATE_MS,
+  );
 
   readonly tags = $derived(allTags(this.groups).map((t) => t.name));
   readonly running = $derived(this.run !== null && this.run.ended === null);
@@ -153,13 +157,20 @@ export class Playground {
   readonly policy: Policy = $derived.by(() => {
     const run = this.run;
     if (!run || run.ended !== null) return this.idlePolicy;
-    return applyChanges(run.request.initialPolicy, [...run.timeline.map((e) => e.change), ...this.live.slice(run.liveEchoed)], this.groups);
+    return applyChanges(
+      run.request.initialPolicy,
+      [...run.timeline.map((e) => e.change), ...this.live.slice(run.liveEchoed)],
+      this.groups,
+    );
   });
 
   readonly sentences = $derived.by(() => {
     const run = this.run;
     if (!run) return [];
-    const pieces = [...promptPieces(run.request.prompt, this.tags), ...run.tokens.map((t) => ({ tag: t.tag, text: t.text, index: t.index }))];
+    const pieces = [
+      ...promptPieces(run.request.prompt, this.tags),
+      ...run.tokens.map((t) => ({ tag: t.tag, text: t.text, index: t.index })),
+    ];
     // Only an end of text finishes the last sentence; a run cut short leaves it unfinished.
     return taggedSentences(pieces, run.ended === 'end-of-text');
   });
@@ -171,7 +182,8 @@ export class Playground {
   readonly shareState: ShareState = $derived.by(() => {
     const run = this.run;
     const pace = this.settings.pace;
-    if (!run) return { version: SHARE_VERSION, ...$state.snapshot(this.settings), initialPolicy: this.policy, timeline: [] };
+    if (!run)
+      return { version: SHARE_VERSION, ...$state.snapshot(this.settings), initialPolicy: this.policy, timeline: [] };
     // A run stopped by hand is shared as far as it went, so the link replays exactly what was seen.
     const maxNewTokens = run.ended === 'user' ? Math.max(1, run.tokens.length) : run.request.maxNewTokens;
     return { version: SHARE_VERSION, ...run.request, maxNewTokens, timeline: run.timeline, pace };
@@ -194,7 +206,10 @@ export class Playground {
     this.loadTaggerOnce();
     try {
       const options = { device, basePath: basePath(), testHooks: this.testHooks };
-      const result = await worker.api.load(options, remoteCallback((progress: LoadProgress) => (this.progress = progress)));
+      const result = await worker.api.load(
+        options,
+        remoteCallback((progress: LoadProgress) => (this.progress = progress)),
+      );
       if (this.worker !== worker) return false;
       this.backend = { backend: result.backend, reason: result.reason, webgpuAvailable: result.webgpuAvailable };
       this.groups = result.groups;
@@ -208,8 +223,14 @@ export class Playground {
       this.discardWorker();
       const kind = loadFailureKind(error) ?? 'load';
       const actions: FaultAction[] = [{ label: 'Try again', testId: 'fault-retry', run: () => void retry() }];
-      if (kind === 'load' && device !== 'wasm') actions.push({ label: 'Load on WASM instead', testId: 'fault-wasm', run: () => void this.load('wasm') });
-      this.failed({ kind, what: `The model could not be loaded: ${errorText(error)}`, todo: LOAD_ADVICE[kind], actions });
+      if (kind === 'load' && device !== 'wasm')
+        actions.push({ label: 'Load on WASM instead', testId: 'fault-wasm', run: () => void this.load('wasm') });
+      this.failed({
+        kind,
+        what: `The model could not be loaded: ${errorText(error)}`,
+        todo: LOAD_ADVICE[kind],
+        actions,
+      });
       return false;
     }
   }
@@ -247,7 +268,15 @@ export class Playground {
     const worker = this.worker;
     if (!worker || this.phase !== 'ready' || !this.backend) return;
     const request: RunRequest = replay
-      ? { prompt: replay.prompt, seed: replay.seed, sampling: replay.sampling, maxNewTokens: replay.maxNewTokens, initialPolicy: replay.initialPolicy, timeline: replay.timeline, pace: replay.pace }
+      ? {
+          prompt: replay.prompt,
+          seed: replay.seed,
+          sampling: replay.sampling,
+          maxNewTokens: replay.maxNewTokens,
+          initialPolicy: replay.initialPolicy,
+          timeline: replay.timeline,
+          pace: replay.pace,
+        }
       : { ...$state.snapshot(this.settings), initialPolicy: this.policy, timeline: [] };
     this.queue.clear();
     this.idlePolicy = request.initialPolicy;
@@ -255,16 +284,33 @@ export class Playground {
     this.sent = [];
     const tagIds = new Map(allTags(this.groups).map((t) => [t.id, t.name]));
     this.views = new TokenViews(request.initialPolicy, this.groups, this.tags, tagIds);
-    this.run = { request, timeline: [], tokens: [], promptLength: 0, paused: stepping, ended: null, error: null, liveEchoed: 0, backend: this.backend.backend };
+    this.run = {
+      request,
+      timeline: [],
+      tokens: [],
+      promptLength: 0,
+      paused: stepping,
+      ended: null,
+      error: null,
+      liveEchoed: 0,
+      backend: this.backend.backend,
+    };
     const receive = (batch: StepBatch) => this.queue.push({ run: request, batch });
-    worker.api.start(request, remoteCallback(receive), stepping).catch((error: unknown) => this.fail(request, errorText(error)));
+    worker.api
+      .start(request, remoteCallback(receive), stepping)
+      .catch((error: unknown) => this.fail(request, errorText(error)));
   }
 
   /** Starts again with the prompt plus the text generated before token `index`, same settings, fresh timeline. */
   regenerateFrom(index: number): void {
     const run = this.run;
     if (!run) return;
-    this.settings.prompt = run.request.prompt + run.tokens.slice(0, index).map((t) => t.text).join('');
+    this.settings.prompt =
+      run.request.prompt +
+      run.tokens
+        .slice(0, index)
+        .map((t) => t.text)
+        .join('');
     this.start();
   }
 
@@ -295,7 +341,13 @@ export class Playground {
   transcript(): Transcript | null {
     const run = this.run;
     if (!run) return null;
-    return { state: this.shareState, tags: this.tags, tokens: run.tokens.map(stripView), backend: run.backend, stopped: run.ended };
+    return {
+      state: this.shareState,
+      tags: this.tags,
+      tokens: run.tokens.map(stripView),
+      backend: run.backend,
+      stopped: run.ended,
+    };
   }
 
   /** Folds the batches that arrived since the last frame into one new run view. */
@@ -312,7 +364,14 @@ export class Playground {
       if (owner !== run.request) continue;
       timeline.push(...batch.timeline);
       for (const step of batch.steps) tokens.push(views.view(step, timeline));
-      next = { ...next, timeline, tokens, paused: batch.paused, liveEchoed: batch.liveChanges, promptLength: batch.promptLength };
+      next = {
+        ...next,
+        timeline,
+        tokens,
+        paused: batch.paused,
+        liveEchoed: batch.liveChanges,
+        promptLength: batch.promptLength,
+      };
       if (batch.ended) {
         next = { ...next, ended: batch.ended, error: batch.error ?? null };
         errorKind = batch.errorKind ?? 'generation';
@@ -326,7 +385,11 @@ export class Playground {
 
   /** The run is over: its final policy, plus changes the worker got too late, becomes the controls' policy. */
   private finish(run: RunView): void {
-    this.idlePolicy = applyChanges(run.request.initialPolicy, [...run.timeline.map((e) => e.change), ...this.live.slice(run.liveEchoed)], this.groups);
+    this.idlePolicy = applyChanges(
+      run.request.initialPolicy,
+      [...run.timeline.map((e) => e.change), ...this.live.slice(run.liveEchoed)],
+      this.groups,
+    );
     this.live = [];
     queueMicrotask(() => history.replaceState(null, '', shareHash($state.snapshot(this.shareState))));
   }
@@ -350,8 +413,16 @@ export class Playground {
 
   /** The last run with its text and the buttons that go on from it. */
   private resumeActions(backend: Backend | undefined, preferWasm: boolean): FaultAction[] {
-    const here: FaultAction = { label: 'Resume', testId: 'fault-resume', run: () => void this.resumeAfterFault(backend ?? 'auto') };
-    const wasm: FaultAction = { label: 'Resume on WASM', testId: 'fault-resume-wasm', run: () => void this.resumeAfterFault('wasm') };
+    const here: FaultAction = {
+      label: 'Resume',
+      testId: 'fault-resume',
+      run: () => void this.resumeAfterFault(backend ?? 'auto'),
+    };
+    const wasm: FaultAction = {
+      label: 'Resume on WASM',
+      testId: 'fault-resume-wasm',
+      run: () => void this.resumeAfterFault('wasm'),
+    };
     if (backend !== 'webgpu') return [here];
     return preferWasm ? [wasm, { ...here, label: 'Resume on WebGPU' }] : [here, wasm];
   }
@@ -402,7 +473,10 @@ export class Playground {
       kind: 'crash',
       what: `The model worker stopped unexpectedly (${why}); it may have run out of memory or crashed.`,
       todo: `The ${run.tokens.length} token${run.tokens.length === 1 ? '' : 's'} written so far are kept below. Resume restarts the model and goes on from that text.`,
-      actions: [...this.resumeActions(backend, false), { label: 'Reload without resuming', testId: 'fault-retry', run: () => void this.load(backend ?? 'auto') }],
+      actions: [
+        ...this.resumeActions(backend, false),
+        { label: 'Reload without resuming', testId: 'fault-retry', run: () => void this.load(backend ?? 'auto') },
+      ],
     });
   }
 
@@ -418,7 +492,15 @@ export class Playground {
     // A share link holds at most this much prompt; the model's context is far shorter anyway.
     this.settings.prompt = text.slice(-LIMITS.promptLength);
     const maxNewTokens = Math.max(1, kept.request.maxNewTokens - kept.tokens.length);
-    this.start({ version: SHARE_VERSION, ...kept.request, prompt: this.settings.prompt, maxNewTokens, initialPolicy: this.idlePolicy, timeline: [], pace: this.settings.pace });
+    this.start({
+      version: SHARE_VERSION,
+      ...kept.request,
+      prompt: this.settings.prompt,
+      maxNewTokens,
+      initialPolicy: this.idlePolicy,
+      timeline: [],
+      pace: this.settings.pace,
+    });
   }
 
   /** Pings the worker while it is the page's; one that stops answering has died (a terminated worker tells nobody). */
@@ -427,7 +509,8 @@ export class Playground {
     let waitingSince: number | null = null;
     this.watchdog = setInterval(() => {
       if (waitingSince !== null) {
-        if (performance.now() - waitingSince > WORKER_SILENCE_MS) this.crashed(worker, `it did not answer for ${WORKER_SILENCE_MS / 1000} s`);
+        if (performance.now() - waitingSince > WORKER_SILENCE_MS)
+          this.crashed(worker, `it did not answer for ${WORKER_SILENCE_MS / 1000} s`);
         return;
       }
       const sentAt = performance.now();

@@ -51,7 +51,14 @@ export function taggedSentences(pieces: Piece[], runEnded: boolean): TaggedSente
   for (const piece of pieces) {
     if (isEmotion(piece.tag)) {
       close(true);
-      current = { emotion: piece.tag, rude: false, text: '', lastToken: piece.index, complete: false, generated: piece.index >= 0 };
+      current = {
+        emotion: piece.tag,
+        rude: false,
+        text: '',
+        lastToken: piece.index,
+        complete: false,
+        generated: piece.index >= 0,
+      };
     } else if (piece.tag === RUDE) {
       if (current && current.text.trim() === '') current.rude = true;
     } else if (piece.tag !== null || piece.text === END_OF_TEXT) {

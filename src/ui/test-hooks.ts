@@ -46,10 +46,18 @@ interface MemoryMeasurement {
  * cross-origin isolated page may call `performance.measureUserAgentSpecificMemory`.
  */
 export async function measureMemory(): Promise<Omit<MemoryReport, 'workerWasmBytes'>> {
-  const measure = (performance as Performance & { measureUserAgentSpecificMemory?: () => Promise<MemoryMeasurement> }).measureUserAgentSpecificMemory;
-  if (!crossOriginIsolated || !measure) return { method: 'not measured: the page is not cross-origin isolated', workerJsBytes: null, pageJsBytes: null };
+  const measure = (performance as Performance & { measureUserAgentSpecificMemory?: () => Promise<MemoryMeasurement> })
+    .measureUserAgentSpecificMemory;
+  if (!crossOriginIsolated || !measure)
+    return { method: 'not measured: the page is not cross-origin isolated', workerJsBytes: null, pageJsBytes: null };
   const result = await measure.call(performance);
   const bytesOf = (scope: string) =>
-    result.breakdown.filter((part) => part.attribution.some((a) => a.scope === scope)).reduce((sum, part) => sum + part.bytes, 0);
-  return { method: 'performance.measureUserAgentSpecificMemory', workerJsBytes: bytesOf('DedicatedWorkerGlobalScope'), pageJsBytes: bytesOf('Window') };
+    result.breakdown
+      .filter((part) => part.attribution.some((a) => a.scope === scope))
+      .reduce((sum, part) => sum + part.bytes, 0);
+  return {
+    method: 'performance.measureUserAgentSpecificMemory',
+    workerJsBytes: bytesOf('DedicatedWorkerGlobalScope'),
+    pageJsBytes: bytesOf('Window'),
+  };
 }

@@ -20,13 +20,22 @@ export class TokenViews {
   private policy: Policy;
   private applied = 0;
 
-  constructor(initialPolicy: Policy, private readonly groups: TagGroup[], private readonly tags: string[], private readonly tagOfToken: Map<number, string>) {
+  constructor(
+    initialPolicy: Policy,
+    private readonly groups: TagGroup[],
+    private readonly tags: string[],
+    private readonly tagOfToken: Map<number, string>,
+  ) {
     this.policy = initialPolicy;
   }
 
   view(step: TranscriptToken, timeline: TimelineEntry[]): TokenView {
     if (step.policyVersion > this.applied) {
-      this.policy = applyChanges(this.policy, timeline.slice(this.applied, step.policyVersion).map((e) => e.change), this.groups);
+      this.policy = applyChanges(
+        this.policy,
+        timeline.slice(this.applied, step.policyVersion).map((e) => e.change),
+        this.groups,
+      );
       this.applied = step.policyVersion;
     }
     const banned = bannedTags(this.policy)

@@ -8,7 +8,10 @@ export interface ModelWorker {
 
 /** Starts the worker; `onCrash` hears of a worker that failed to load or died, which no pending call would report. */
 export function startModelWorker(onCrash: (message: string) => void): ModelWorker {
-  return connectModelWorker(new Worker(new URL('../worker/model.worker.ts', import.meta.url), { type: 'module', name: 'tagplay-model' }), onCrash);
+  return connectModelWorker(
+    new Worker(new URL('../worker/model.worker.ts', import.meta.url), { type: 'module', name: 'tagplay-model' }),
+    onCrash,
+  );
 }
 
 /** Drives a worker that runs the model worker's module, such as the bench's metered build of it. */

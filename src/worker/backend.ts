@@ -29,5 +29,8 @@ export async function probeWebGpu(): Promise<WebGpuProbe> {
 export function pickBackend(choice: DeviceChoice, probe: WebGpuProbe): { backend: Backend; reason: string } {
   if (choice === 'wasm') return { backend: 'wasm', reason: 'WASM chosen by you' };
   if (probe.available) return { backend: 'webgpu', reason: `WebGPU adapter found: ${probe.adapter}` };
-  return { backend: 'wasm', reason: choice === 'webgpu' ? `WebGPU asked for, but ${probe.why}` : `no WebGPU: ${probe.why}` };
+  return {
+    backend: 'wasm',
+    reason: choice === 'webgpu' ? `WebGPU asked for, but ${probe.why}` : `no WebGPU: ${probe.why}`,
+  };
 }

@@ -49,7 +49,8 @@ export async function explainLoadFailure(error: unknown, files: NeededFile[]): P
     }
     if (!response.ok) return failure('missing', `${name} was not found at ${url.pathname} (HTTP ${response.status}).`);
   }
-  if (brokeOff(error)) return failure('interrupted', `A model file's download broke off before its end (${errorText(error)}).`);
+  if (brokeOff(error))
+    return failure('interrupted', `A model file's download broke off before its end (${errorText(error)}).`);
   return failure('damaged', `The model files are all there, but they could not be read (${errorText(error)}).`);
 }
 

@@ -7,7 +7,14 @@
  * The files the browser needs from the model's folder, `models/<name>/`; the rest of `models/` is the
  * recipe and its outputs.
  */
-export const MODEL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'tagger.json', 'onnx/model.onnx'] as const;
+export const MODEL_FILES = [
+  'config.json',
+  'generation_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'tagger.json',
+  'onnx/model.onnx',
+] as const;
 
 /** Those the worker loads; `tagger.json` is the page's. */
 export const WORKER_MODEL_FILES = MODEL_FILES.filter((file) => file !== 'tagger.json');

@@ -6,7 +6,16 @@ import { env } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import { loadModel, type LoadedModel } from '../model/causal-lm';
 import { Generation, type LanguageModel } from '../steering/engine';
-import type { Backend, BatchListener, InjectedFault, LoadProgress, LoadResult, RunEnd, RunRequest, WorkerApi } from './api';
+import type {
+  Backend,
+  BatchListener,
+  InjectedFault,
+  LoadProgress,
+  LoadResult,
+  RunEnd,
+  RunRequest,
+  WorkerApi,
+} from './api';
 import { pickBackend, probeWebGpu } from './backend';
 import { explainLoadFailure } from './load-failure';
 import { RUNTIME_FILES, WORKER_MODEL_FILES } from './model-files';
@@ -124,7 +133,14 @@ function createLoop(loaded: LoadedModel, request: RunRequest, onBatch: BatchList
     timeline: request.timeline,
   });
   const texts = new TokenTexts(decoder(loaded), vocabulary);
-  return new RunLoop(generation, (step) => ({ ...step, text: texts.next(step.token) }), onBatch, promptIds.length, request.pace, explainRunError);
+  return new RunLoop(
+    generation,
+    (step) => ({ ...step, text: texts.next(step.token) }),
+    onBatch,
+    promptIds.length,
+    request.pace,
+    explainRunError,
+  );
 }
 
 const api: WorkerApi = {
@@ -143,7 +159,10 @@ const api: WorkerApi = {
     const modelDir = new URL(`${options.basePath}models/${MODEL_NAME}/`, origin);
     const needed = [
       ...WORKER_MODEL_FILES.map((file) => ({ name: `The model file ${file}`, url: new URL(file, modelDir) })),
-      ...RUNTIME_FILES.map((file) => ({ name: `The runtime file ${file}`, url: new URL(`${options.basePath}ort/${file}`, origin) })),
+      ...RUNTIME_FILES.map((file) => ({
+        name: `The runtime file ${file}`,
+        url: new URL(`${options.basePath}ort/${file}`, origin),
+      })),
     ];
     try {
       try {

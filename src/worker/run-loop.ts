@@ -49,7 +49,10 @@ export interface RunFailure {
   kind: RunErrorKind;
 }
 
-const asFailure = async (error: unknown): Promise<RunFailure> => ({ message: error instanceof Error ? error.message : String(error), kind: 'generation' });
+const asFailure = async (error: unknown): Promise<RunFailure> => ({
+  message: error instanceof Error ? error.message : String(error),
+  kind: 'generation',
+});
 
 /**
  * Drives one `Generation`: paces it, pauses, steps and stops it on request, and sends its steps and
@@ -209,7 +212,14 @@ export class RunLoop {
     const steps = this.pending;
     this.pending = [];
     this.lastFlush = performance.now();
-    const batch: StepBatch = { timeline, liveChanges: this.liveChanges, steps, paused: this.paused && ended === null, ended, promptLength: this.promptLength };
+    const batch: StepBatch = {
+      timeline,
+      liveChanges: this.liveChanges,
+      steps,
+      paused: this.paused && ended === null,
+      ended,
+      promptLength: this.promptLength,
+    };
     if (failure) Object.assign(batch, { error: failure.message, errorKind: failure.kind });
     this.send(batch);
   }

@@ -9,9 +9,19 @@ it('ships one onnxruntime flavour, once, and only the model files the browser lo
     .map((entry) => relative(SITE_DIR, `${entry.parentPath}/${entry.name}`))
     .sort();
   expect(files.filter((f) => f.endsWith('.wasm'))).toEqual(['ort/ort-wasm-simd-threaded.asyncify.wasm']);
-  expect(files.filter((f) => f.startsWith('ort/'))).toEqual(['ort/ort-wasm-simd-threaded.asyncify.mjs', 'ort/ort-wasm-simd-threaded.asyncify.wasm']);
+  expect(files.filter((f) => f.startsWith('ort/'))).toEqual([
+    'ort/ort-wasm-simd-threaded.asyncify.mjs',
+    'ort/ort-wasm-simd-threaded.asyncify.wasm',
+  ]);
   expect(files.filter((f) => f.startsWith('models/'))).toEqual(
-    ['config.json', 'generation_config.json', 'onnx/model.onnx', 'tagger.json', 'tokenizer.json', 'tokenizer_config.json'].map((f) => `models/tagplay-3m/${f}`),
+    [
+      'config.json',
+      'generation_config.json',
+      'onnx/model.onnx',
+      'tagger.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ].map((f) => `models/tagplay-3m/${f}`),
   );
   expect(files.filter((f) => !/^(assets|models|ort)\//.test(f))).toEqual(['index.html']);
 });

@@ -5,11 +5,36 @@ import type { SiteFault } from './harness/static-server';
 
 /** Each broken deployment: the fault kind the page must report, and words its message must contain. */
 const BROKEN: { fault: SiteFault; kind: string; what: RegExp; todo: RegExp }[] = [
-  { fault: 'missing-onnx', kind: 'missing', what: /onnx\/model\.onnx was not found .*HTTP 404/, todo: /Deploy the models\/ and ort\/ folders/ },
-  { fault: 'missing-model', kind: 'missing', what: /config\.json was not found .*\/tagplay\/models\/tagplay-3m\/config\.json.*HTTP 404/, todo: /Deploy the models\/ and ort\/ folders/ },
-  { fault: 'no-connection', kind: 'unreachable', what: /could not be reached.*connection failed/, todo: /Check your connection/ },
-  { fault: 'truncated-onnx', kind: 'damaged', what: /all there, but they could not be read/, todo: /damaged or cut short/ },
-  { fault: 'interrupted-onnx', kind: 'interrupted', what: /download broke off before its end \(network error\)/, todo: /connection broke off while the model was downloading. Try again/ },
+  {
+    fault: 'missing-onnx',
+    kind: 'missing',
+    what: /onnx\/model\.onnx was not found .*HTTP 404/,
+    todo: /Deploy the models\/ and ort\/ folders/,
+  },
+  {
+    fault: 'missing-model',
+    kind: 'missing',
+    what: /config\.json was not found .*\/tagplay\/models\/tagplay-3m\/config\.json.*HTTP 404/,
+    todo: /Deploy the models\/ and ort\/ folders/,
+  },
+  {
+    fault: 'no-connection',
+    kind: 'unreachable',
+    what: /could not be reached.*connection failed/,
+    todo: /Check your connection/,
+  },
+  {
+    fault: 'truncated-onnx',
+    kind: 'damaged',
+    what: /all there, but they could not be read/,
+    todo: /damaged or cut short/,
+  },
+  {
+    fault: 'interrupted-onnx',
+    kind: 'interrupted',
+    what: /download broke off before its end \(network error\)/,
+    todo: /connection broke off while the model was downloading. Try again/,
+  },
 ];
 
 // WebGPU off: these are about what goes wrong around the model, which WASM shows quickly.
@@ -30,8 +55,12 @@ describe('faults around the model, on WASM', () => {
     const playground = await PlaygroundPage.open(session.context, session.site.url);
     try {
       expect(await playground.backend()).toBe('wasm');
-      expect(await playground.badge.textContent()).toMatch(/WASM.*no WebGPU: (this browser does not offer WebGPU|the browser offers WebGPU but found no adapter)/);
-      expect(await playground.page.getByTestId('backend-hint').textContent()).toMatch(/For WebGPU, use a browser that has it switched on/);
+      expect(await playground.badge.textContent()).toMatch(
+        /WASM.*no WebGPU: (this browser does not offer WebGPU|the browser offers WebGPU but found no adapter)/,
+      );
+      expect(await playground.page.getByTestId('backend-hint').textContent()).toMatch(
+        /For WebGPU, use a browser that has it switched on/,
+      );
       const webgpu = playground.page.getByRole('button', { name: 'Use WebGPU instead' });
       expect(await webgpu.isDisabled()).toBe(true);
       expect(await webgpu.getAttribute('title')).toBe('No WebGPU adapter in this browser');

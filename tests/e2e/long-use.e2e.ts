@@ -17,7 +17,10 @@ describe('long use on WASM', () => {
   let session: Session;
 
   beforeAll(async () => {
-    session = await startSession('wasm', { isolated: true, flags: ['--enable-blink-features=ForceEagerMeasureMemory'] });
+    session = await startSession('wasm', {
+      isolated: true,
+      flags: ['--enable-blink-features=ForceEagerMeasureMemory'],
+    });
   });
 
   afterAll(async () => {
@@ -39,10 +42,14 @@ describe('long use on WASM', () => {
       expect(tokens).toBeGreaterThan(0);
       reports.push({ ...(await page.evaluate(() => window.__tagplay!.memory())), tokens });
     }
-    console.log(`long use: ${RUNS} generations of up to ${TOKENS} tokens, memory after each, in MiB (${reports[0].method})`);
+    console.log(
+      `long use: ${RUNS} generations of up to ${TOKENS} tokens, memory after each, in MiB (${reports[0].method})`,
+    );
     console.log('run  tokens  worker JS  worker WASM  page JS');
     for (const [i, r] of reports.entries()) {
-      console.log(`${String(i + 1).padStart(3)}  ${String(r.tokens).padStart(6)}  ${mb(r.workerJsBytes).padStart(9)}  ${mb(r.workerWasmBytes).padStart(11)}  ${mb(r.pageJsBytes).padStart(7)}`);
+      console.log(
+        `${String(i + 1).padStart(3)}  ${String(r.tokens).padStart(6)}  ${mb(r.workerJsBytes).padStart(9)}  ${mb(r.workerWasmBytes).padStart(11)}  ${mb(r.pageJsBytes).padStart(7)}`,
+      );
     }
     const base = reports[WARM - 1];
     const last = reports.at(-1)!;

@@ -63,7 +63,9 @@ describe('security', () => {
         const elsewhere = session.site.url.replace('127.0.0.1', 'localhost');
         const outcome = await playground.page.evaluate(async (other) => {
           const seen: { directive: string; blocked: string }[] = [];
-          document.addEventListener('securitypolicyviolation', (e) => seen.push({ directive: e.effectiveDirective, blocked: e.blockedURI }));
+          document.addEventListener('securitypolicyviolation', (e) =>
+            seen.push({ directive: e.effectiveDirective, blocked: e.blockedURI }),
+          );
           const w = window as Window & { __pwned?: string };
           const script = document.createElement('script');
           script.textContent = "window.__pwned = 'inline script'";
@@ -106,9 +108,17 @@ describe('security', () => {
         expect(outcome.fetchRefused).toBe(true);
         expect(outcome.scriptRefused).toBe(true);
         const directives = outcome.seen.map((v) => v.directive);
-        expect(directives).toEqual(expect.arrayContaining(['script-src-elem', 'script-src-attr', 'script-src', 'connect-src']));
-        expect(outcome.seen.filter((v) => v.directive === 'script-src-elem').map((v) => v.blocked)).toEqual(expect.arrayContaining(['inline']));
-        expect(outcome.seen.some((v) => v.directive === 'connect-src' && v.blocked.startsWith(elsewhere.slice(0, -'tagplay/'.length)))).toBe(true);
+        expect(directives).toEqual(
+          expect.arrayContaining(['script-src-elem', 'script-src-attr', 'script-src', 'connect-src']),
+        );
+        expect(outcome.seen.filter((v) => v.directive === 'script-src-elem').map((v) => v.blocked)).toEqual(
+          expect.arrayContaining(['inline']),
+        );
+        expect(
+          outcome.seen.some(
+            (v) => v.directive === 'connect-src' && v.blocked.startsWith(elsewhere.slice(0, -'tagplay/'.length)),
+          ),
+        ).toBe(true);
         expect(playground.errors).toEqual([]);
       } finally {
         await playground.page.close();
@@ -129,8 +139,14 @@ describe('security', () => {
     /** The page holds no element that the markup would have made, and nothing ran (given the time an image takes to fail). */
     async function expectInert(playground: PlaygroundPage) {
       await playground.page.waitForTimeout(1_000);
-      expect(await playground.page.evaluate(() => (window as Window & { __pwned?: string }).__pwned ?? null)).toBeNull();
-      expect(await playground.page.locator('body img, body script:not([src]), body svg[onload], [onerror], [onload]').count()).toBe(0);
+      expect(
+        await playground.page.evaluate(() => (window as Window & { __pwned?: string }).__pwned ?? null),
+      ).toBeNull();
+      expect(
+        await playground.page
+          .locator('body img, body script:not([src]), body svg[onload], [onerror], [onload]')
+          .count(),
+      ).toBe(0);
       expect(playground.errors).toEqual([]);
     }
 
@@ -143,7 +159,8 @@ describe('security', () => {
           probe.innerHTML = `<img src=x onerror="window.__probe = 1">`;
           document.body.append(probe);
           const w = window as Window & { __probe?: number };
-          for (let waited = 0; waited < 10_000 && w.__probe === undefined; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+          for (let waited = 0; waited < 10_000 && w.__probe === undefined; waited += 100)
+            await new Promise((resolve) => setTimeout(resolve, 100));
           probe.remove();
           return w.__probe ?? null;
         });
@@ -166,7 +183,12 @@ describe('security', () => {
         await playground.page.getByTestId('token').nth(from).hover();
         await playground.page.getByTestId('token-popover').waitFor();
         await playground.page.getByRole('button', { name: 'Regenerate from here' }).click();
-        const regenerated = prompt + transcript.tokens.slice(0, from).map((t) => t.text).join('');
+        const regenerated =
+          prompt +
+          transcript.tokens
+            .slice(0, from)
+            .map((t) => t.text)
+            .join('');
         expect(await playground.page.getByTestId('prompt').inputValue()).toBe(regenerated);
         await playground.waitForEnd();
         await expectInert(playground);

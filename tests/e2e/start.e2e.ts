@@ -18,7 +18,12 @@ describe("npm start's server", () => {
 
   beforeAll(async () => {
     // Port 0: the system picks a free one, and vite reports the address it got.
-    server = await preview({ root: REPO, logLevel: 'silent', build: { outDir: SITE_DIR }, preview: { host: '127.0.0.1', port: 0, open: false } });
+    server = await preview({
+      root: REPO,
+      logLevel: 'silent',
+      build: { outDir: SITE_DIR },
+      preview: { host: '127.0.0.1', port: 0, open: false },
+    });
     const address = server.resolvedUrls?.local[0];
     if (!address) throw new Error('vite preview reported no local address');
     url = address;

@@ -38,7 +38,9 @@ function changesOf(keys: Key[], tags: string[]): { changes: PolicyChange[]; poli
     else {
       const tag = tags[Number(k.code.slice('Digit'.length)) - 1];
       const mode = k.shift ? 'force' : 'ban';
-      change = k.alt ? { kind: 'insert', tag } : { kind: 'mode', tag, mode: ruleOf(policy, tag).mode === mode ? 'allow' : mode };
+      change = k.alt
+        ? { kind: 'insert', tag }
+        : { kind: 'mode', tag, mode: ruleOf(policy, tag).mode === mode ? 'allow' : mode };
     }
     // Only one tag is ever forced, so no force releases another and the group does not matter here.
     policy = applyChange(policy, change);
@@ -65,7 +67,9 @@ describe('stress on WASM', () => {
 
   it(`a toggle storm of ${STORM_RATE} changes a second for ${STORM_SECONDS} s while streaming: none lost or reordered, nothing crashes`, async () => {
     const page = playground.page;
-    const tags = await page.locator('[data-testid^="tag-row-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('tag-row-'.length)));
+    const tags = await page
+      .locator('[data-testid^="tag-row-"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('tag-row-'.length)));
     expect(tags.length).toBeGreaterThanOrEqual(8);
     const keys = stormKeys(STORM_RATE * STORM_SECONDS);
     const expected = changesOf(keys, tags);
@@ -90,7 +94,16 @@ describe('stress on WASM', () => {
             const due = Math.min(keys.length, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
             for (; sent < due; sent++) {
               const k = keys[sent];
-              document.body.dispatchEvent(new KeyboardEvent('keydown', { key: k.key, code: k.code, shiftKey: !!k.shift, altKey: !!k.alt, bubbles: true, cancelable: true }));
+              document.body.dispatchEvent(
+                new KeyboardEvent('keydown', {
+                  key: k.key,
+                  code: k.code,
+                  shiftKey: !!k.shift,
+                  altKey: !!k.alt,
+                  bubbles: true,
+                  cancelable: true,
+                }),
+              );
             }
             await new Promise((resolve) => setTimeout(resolve, 4));
           }
@@ -101,11 +114,15 @@ describe('stress on WASM', () => {
       const streaming = (await page.getByTestId('run-status').getAttribute('data-ended')) === '';
       storm = { elapsed, before, after: await playground.tokenCount(), streaming };
       if (streaming) break;
-      console.log(`seed ${seed}: the model ended its text during the storm (${await playground.waitForEnd()}); trying another seed`);
+      console.log(
+        `seed ${seed}: the model ended its text during the storm (${await playground.waitForEnd()}); trying another seed`,
+      );
     }
     expect(storm?.streaming, 'a run streamed through the whole storm').toBe(true);
     const { elapsed, before, after } = storm!;
-    console.log(`toggle storm: ${keys.length} changes in ${(elapsed / 1000).toFixed(2)} s (${((keys.length * 1000) / elapsed).toFixed(0)}/s), tokens ${before} → ${after} meanwhile`);
+    console.log(
+      `toggle storm: ${keys.length} changes in ${(elapsed / 1000).toFixed(2)} s (${((keys.length * 1000) / elapsed).toFixed(0)}/s), tokens ${before} → ${after} meanwhile`,
+    );
     expect(elapsed).toBeGreaterThanOrEqual((STORM_SECONDS - 0.1) * 1000);
     expect(elapsed).toBeLessThan((STORM_SECONDS + 1.5) * 1000);
     expect(after - before, 'tokens kept coming during the storm').toBeGreaterThanOrEqual(STORM_SECONDS * 4);
@@ -136,14 +153,19 @@ describe('stress on WASM', () => {
       expect(token.text).toBe(`<${entry.change.tag}>`);
     }
     // The controls show the policy all those changes add up to.
-    for (const tag of tags) expect(await page.getByTestId(`tag-row-${tag}`).getAttribute('data-mode')).toBe(ruleOf(expected.policy, tag).mode);
+    for (const tag of tags)
+      expect(await page.getByTestId(`tag-row-${tag}`).getAttribute('data-mode')).toBe(
+        ruleOf(expected.policy, tag).mode,
+      );
     expect(playground.errors).toEqual([]);
     expect(await playground.fault.count()).toBe(0);
   });
 
   it("a run that reaches the model's context stops cleanly with a notice", async () => {
     const page = playground.page;
-    const config = JSON.parse(await readFile(resolve(import.meta.dirname, '../../models/tagplay-3m/config.json'), 'utf8')) as { max_position_embeddings: number };
+    const config = JSON.parse(
+      await readFile(resolve(import.meta.dirname, '../../models/tagplay-3m/config.json'), 'utf8'),
+    ) as { max_position_embeddings: number };
     const context = config.max_position_embeddings;
     await page.getByTestId('reset-tags').click();
     // About 340 tokens of prompt: the context fills after a few dozen new ones.
@@ -162,7 +184,8 @@ describe('stress on WASM', () => {
     expect(ended).toBe('context-full');
     const notice = (await page.getByTestId('context-notice').textContent()) ?? '';
     expect(notice).toMatch(new RegExp(`Stopped: the text reached the model's ${context}-token context`));
-    const [, prompt, written] = /a prompt of (\d+) tokens and (\d+) tokens? written/.exec(notice.replace(/\s+/g, ' ')) ?? [];
+    const [, prompt, written] =
+      /a prompt of (\d+) tokens and (\d+) tokens? written/.exec(notice.replace(/\s+/g, ' ')) ?? [];
     expect(Number(prompt) + Number(written)).toBe(context);
     expect(await playground.tokenCount()).toBe(Number(written));
     expect(await page.getByTestId('run-status').textContent()).toBe(`Finished (context full), ${written} tokens`);
@@ -174,7 +197,9 @@ describe('stress on WASM', () => {
     expect(await playground.waitForEnd()).toBe('context-full');
     expect(await playground.tokenCount()).toBe(0);
     expect(((await page.getByTestId('context-notice').textContent()) ?? '').replace(/\s+/g, ' ')).toMatch(
-      new RegExp(`The prompt alone fills the model's ${context}-token context \\(\\d+ tokens\\), so nothing was written`),
+      new RegExp(
+        `The prompt alone fills the model's ${context}-token context \\(\\d+ tokens\\), so nothing was written`,
+      ),
     );
     expect(playground.errors).toEqual([]);
   });

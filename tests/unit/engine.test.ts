@@ -60,7 +60,9 @@ describe('Generation', () => {
     const liveSteps = await run(live, LIVE);
     const shuffled = [...live.timeline].reverse();
     // Entries at the same index must keep their order, so only distinct indices are reversed.
-    const byIndex = [...new Set(shuffled.map((e) => e.tokenIndex))].flatMap((i) => live.timeline.filter((e) => e.tokenIndex === i));
+    const byIndex = [...new Set(shuffled.map((e) => e.tokenIndex))].flatMap((i) =>
+      live.timeline.filter((e) => e.tokenIndex === i),
+    );
     expect(await run(new Generation(new HashModel(), groups, settings({ timeline: byIndex })))).toEqual(liveSteps);
   });
 
@@ -75,7 +77,9 @@ describe('Generation', () => {
     // A model that loves <happy>, so the ban has something to hold back.
     const model = () => new HashModel(1024, (l) => void (l[happy] += 3));
     const free = await run(new Generation(model(), groups, settings()));
-    const banned = await run(new Generation(model(), groups, settings()), [[10, { kind: 'mode', tag: 'happy', mode: 'ban' }]]);
+    const banned = await run(new Generation(model(), groups, settings()), [
+      [10, { kind: 'mode', tag: 'happy', mode: 'ban' }],
+    ]);
     expect(free.slice(10).filter((s) => s.token === happy).length).toBeGreaterThan(5);
     expect(banned.slice(10).some((s) => s.token === happy)).toBe(false);
     expect(banned.slice(0, 10)).toEqual(free.slice(0, 10));
@@ -83,7 +87,10 @@ describe('Generation', () => {
 
   it('puts an inserted tag in as the very next token, and only there', async () => {
     const angry = tagId('angry');
-    const steps = await run(new Generation(new HashModel(), groups, settings()), [[5, { kind: 'insert', tag: 'angry' }], [9, { kind: 'insert', tag: 'rude' }]]);
+    const steps = await run(new Generation(new HashModel(), groups, settings()), [
+      [5, { kind: 'insert', tag: 'angry' }],
+      [9, { kind: 'insert', tag: 'rude' }],
+    ]);
     expect(steps[5]).toMatchObject({ token: angry, inserted: true });
     expect(steps[9]).toMatchObject({ token: tagId('rude'), inserted: true });
     expect(steps.filter((s) => s.inserted).map((s) => s.index)).toEqual([5, 9]);
@@ -92,7 +99,9 @@ describe('Generation', () => {
   it('applies the policy: a forced emotion is the only one sampled, while the raw probabilities still show the others', async () => {
     const sad = tagId('sad');
     const free = await run(new Generation(new HashModel(), groups, settings()));
-    const forced = await run(new Generation(new HashModel(), groups, settings({ initialPolicy: { sad: { mode: 'force', boost: 0 } } })));
+    const forced = await run(
+      new Generation(new HashModel(), groups, settings({ initialPolicy: { sad: { mode: 'force', boost: 0 } } })),
+    );
     const emotionsIn = (steps: Step[]) => steps.map((s) => s.token).filter((t) => emotionIds.includes(t));
     expect(emotionsIn(free).some((t) => t !== sad)).toBe(true);
     expect(emotionsIn(forced).length).toBeGreaterThan(0);
@@ -103,7 +112,9 @@ describe('Generation', () => {
 
   it('follows every emotion tag with <rude> when <rude> is forced', async () => {
     const rude = tagId('rude');
-    const steps = await run(new Generation(new HashModel(), groups, settings({ initialPolicy: { rude: { mode: 'force', boost: 0 } } })));
+    const steps = await run(
+      new Generation(new HashModel(), groups, settings({ initialPolicy: { rude: { mode: 'force', boost: 0 } } })),
+    );
     const tokens = steps.map((s) => s.token);
     const afterEmotion = tokens.slice(1).filter((_, i) => emotionIds.includes(tokens[i]));
     expect(afterEmotion.length).toBeGreaterThan(0);

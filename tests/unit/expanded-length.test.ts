@@ -17,7 +17,11 @@ function lzLength(encoded: string): number | null {
 
 describe('expandedLength', () => {
   it('counts exactly what lz-string would return for any compressed text', () => {
-    const text = fc.oneof(fc.string({ maxLength: 500 }), fc.string({ unit: fc.constantFrom('a', 'b', 'ab', '<happy>'), maxLength: 2000 }), fc.string({ unit: 'binary', maxLength: 300 }));
+    const text = fc.oneof(
+      fc.string({ maxLength: 500 }),
+      fc.string({ unit: fc.constantFrom('a', 'b', 'ab', '<happy>'), maxLength: 2000 }),
+      fc.string({ unit: 'binary', maxLength: 300 }),
+    );
     fc.assert(
       fc.property(text, (s) => {
         expect(expandedLength(LZString.compressToEncodedURIComponent(s), Infinity)).toBe(s.length);

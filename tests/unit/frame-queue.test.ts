@@ -6,7 +6,9 @@ const FRAME_MS = 16;
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
   // Node has no animation frames; a frame here is a 16 ms timer.
-  vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => setTimeout(() => cb(performance.now()), FRAME_MS));
+  vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) =>
+    setTimeout(() => cb(performance.now()), FRAME_MS),
+  );
   vi.stubGlobal('cancelAnimationFrame', (id: ReturnType<typeof setTimeout>) => clearTimeout(id));
 });
 
@@ -27,7 +29,10 @@ test('hands items over on a frame, then at most once per interval, in order and 
   queue.push(4);
   expect(handed).toHaveLength(1);
   vi.advanceTimersByTime(40 + FRAME_MS);
-  expect(handed).toEqual([[1, 2], [3, 4]]);
+  expect(handed).toEqual([
+    [1, 2],
+    [3, 4],
+  ]);
 });
 
 test('drain hands over at once and clear drops what waits', () => {

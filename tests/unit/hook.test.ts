@@ -11,7 +11,8 @@ const rude = tagId('rude');
 const happy = tagId('happy');
 
 /** Token ids outside `exceptIds`, whose probabilities the policy must leave alone. */
-const others = (exceptIds: number[]) => Array.from({ length: VOCAB_SIZE }, (_, i) => i).filter((i) => !exceptIds.includes(i));
+const others = (exceptIds: number[]) =>
+  Array.from({ length: VOCAB_SIZE }, (_, i) => i).filter((i) => !exceptIds.includes(i));
 
 describe('applyPolicy', () => {
   const raw = randomLogits(7);
@@ -22,7 +23,10 @@ describe('applyPolicy', () => {
     ['boost', { sad: { mode: 'allow', boost: 6 } }],
     ['negative boost', { angry: { mode: 'allow', boost: -8 } }],
     ['force', { scared: { mode: 'force', boost: 0 } }],
-    ['ban and boost together', { happy: { mode: 'ban', boost: 0 }, neutral: { mode: 'allow', boost: 3 }, story: { mode: 'allow', boost: 5 } }],
+    [
+      'ban and boost together',
+      { happy: { mode: 'ban', boost: 0 }, neutral: { mode: 'allow', boost: 3 }, story: { mode: 'allow', boost: 5 } },
+    ],
   ])('keeps each group total and every other token unchanged under %s', (_, policy) => {
     const after = softmax(applyPolicy(raw, groups, policy, null).logits);
     for (const g of groups.filter((g) => g.slotAfter === undefined)) {
@@ -60,7 +64,12 @@ describe('applyPolicy', () => {
   });
 
   it('records the raw tag logits and probabilities, before the policy', () => {
-    const result = applyPolicy(raw, groups, { happy: { mode: 'ban', boost: 0 }, sad: { mode: 'force', boost: 0 } }, null);
+    const result = applyPolicy(
+      raw,
+      groups,
+      { happy: { mode: 'ban', boost: 0 }, sad: { mode: 'force', boost: 0 } },
+      null,
+    );
     const tags = allTags(groups);
     expect(result.tagLogits).toEqual(tags.map((t) => raw[t.id]));
     tags.forEach((t, i) => expect(result.tagProbs[i]).toBeCloseTo(before[t.id], 9));
@@ -78,7 +87,8 @@ describe('applyPolicy', () => {
     it('boosts <rude> only right after an emotion tag', () => {
       const policy: Policy = { rude: { mode: 'allow', boost: 3 } };
       expect(applyPolicy(raw, groups, policy, happy).logits[rude]).toBeCloseTo(raw[rude] + 3, 5);
-      for (const previous of [null, wordIds()[0], genreIds[0], rude]) expect(applyPolicy(raw, groups, policy, previous).logits).toEqual(raw);
+      for (const previous of [null, wordIds()[0], genreIds[0], rude])
+        expect(applyPolicy(raw, groups, policy, previous).logits).toEqual(raw);
     });
 
     it('makes a forced <rude> certain right after an emotion tag, and does nothing elsewhere', () => {
@@ -90,16 +100,22 @@ describe('applyPolicy', () => {
 
     it('bans <rude> at every step', () => {
       const policy: Policy = { rude: { mode: 'ban', boost: 0 } };
-      for (const previous of [null, happy, wordIds()[0], genreIds[1]]) expect(applyPolicy(raw, groups, policy, previous).logits[rude]).toBe(-Infinity);
+      for (const previous of [null, happy, wordIds()[0], genreIds[1]])
+        expect(applyPolicy(raw, groups, policy, previous).logits[rude]).toBe(-Infinity);
     });
   });
 });
 
 describe('applyPolicy, property-based', () => {
   const policyTags = [...group('emotion').tags, ...group('genre').tags].map((t) => t.name);
-  const rule = fc.record({ mode: fc.constantFrom<TagMode>('allow', 'ban', 'force'), boost: fc.double({ min: -10, max: 10, noNaN: true }) });
+  const rule = fc.record({
+    mode: fc.constantFrom<TagMode>('allow', 'ban', 'force'),
+    boost: fc.double({ min: -10, max: 10, noNaN: true }),
+  });
   const policies = fc.dictionary(fc.constantFrom(...policyTags), rule);
-  const logits = fc.array(fc.double({ min: -30, max: 30, noNaN: true }), { minLength: VOCAB_SIZE, maxLength: VOCAB_SIZE }).map((l) => Float32Array.from(l));
+  const logits = fc
+    .array(fc.double({ min: -30, max: 30, noNaN: true }), { minLength: VOCAB_SIZE, maxLength: VOCAB_SIZE })
+    .map((l) => Float32Array.from(l));
 
   it('preserves group totals and plain tokens, up to the mass freed by wholly banned groups', () => {
     fc.assert(
@@ -107,7 +123,9 @@ describe('applyPolicy, property-based', () => {
         const after = softmax(applyPolicy(raw, groups, policy, null).logits);
         // The mass of a wholly banned group is spread over everything else in proportion; all other
         // group totals and plain tokens are then exactly what they would be with those tags removed.
-        const silenced = groups.filter((g) => g.slotAfter === undefined && g.tags.every((t) => policy[t.name]?.mode === 'ban'));
+        const silenced = groups.filter(
+          (g) => g.slotAfter === undefined && g.tags.every((t) => policy[t.name]?.mode === 'ban'),
+        );
         const withoutSilenced = Float32Array.from(raw);
         for (const t of silenced.flatMap((g) => g.tags)) withoutSilenced[t.id] = -Infinity;
         const expected = softmax(withoutSilenced);

@@ -5,8 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { loadNodeModel } from '../../models/recipe/load-node';
 import { MODEL_DIR } from '../../models/recipe/paths';
 
-interface Case { ids: number[]; split: number; stride: number; logits: number[][]; cachedLogits: number[][] }
-const fixture: { cases: Case[] } = JSON.parse(readFileSync(join(import.meta.dirname, '../../models/recipe/fixtures/onnx-logits.json'), 'utf8'));
+interface Case {
+  ids: number[];
+  split: number;
+  stride: number;
+  logits: number[][];
+  cachedLogits: number[][];
+}
+const fixture: { cases: Case[] } = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../models/recipe/fixtures/onnx-logits.json'), 'utf8'),
+);
 const config = JSON.parse(readFileSync(join(MODEL_DIR, 'config.json'), 'utf8'));
 const TOLERANCE = 1e-4;
 
@@ -23,12 +31,15 @@ async function run(session: ort.InferenceSession, ids: number[], past: Record<st
   for (let layer = 0; layer < config.num_hidden_layers; layer++) {
     for (const kind of ['key', 'value']) {
       const name = `past_key_values.${layer}.${kind}`;
-      feeds[name] = past?.[name] ?? new ort.Tensor('float32', new Float32Array(0), [1, config.num_key_value_heads, 0, config.head_dim]);
+      feeds[name] =
+        past?.[name] ??
+        new ort.Tensor('float32', new Float32Array(0), [1, config.num_key_value_heads, 0, config.head_dim]);
     }
   }
   const out = await session.run(feeds);
   const present: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(out)) if (name.startsWith('present.')) present[name.replace('present.', 'past_key_values.')] = t;
+  for (const [name, t] of Object.entries(out))
+    if (name.startsWith('present.')) present[name.replace('present.', 'past_key_values.')] = t;
   return { logits: out.logits, present };
 }
 
@@ -38,7 +49,11 @@ function maxDiff(logits: ort.Tensor, expected: number[][], stride: number): numb
   const data = logits.data as Float32Array;
   expect(rows).toBe(expected.length);
   let worst = 0;
-  expected.forEach((row, r) => row.forEach((v, j) => { worst = Math.max(worst, Math.abs(data[r * vocab + j * stride] - v)); }));
+  expected.forEach((row, r) =>
+    row.forEach((v, j) => {
+      worst = Math.max(worst, Math.abs(data[r * vocab + j * stride] - v));
+    }),
+  );
   return worst;
 }
 

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../src/steering/random';
-import { alternatives, DEFAULT_SAMPLING, sampleToken, topTokens, type SamplingParams } from '../../src/steering/sampler';
+import {
+  alternatives,
+  DEFAULT_SAMPLING,
+  sampleToken,
+  topTokens,
+  type SamplingParams,
+} from '../../src/steering/sampler';
 import { randomLogits } from './support/fake-vocabulary';
 
 function draws(logits: Float32Array, params: SamplingParams, seed: number, n: number): number[] {
@@ -73,7 +79,11 @@ describe('topTokens', () => {
 
   it('equals the prefix of a full sort, ties and −∞ included', () => {
     // Small integers make ties common; −∞ stands for banned tokens.
-    const logit = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constant(-Infinity), fc.double({ min: -100, max: 100, noNaN: true }));
+    const logit = fc.oneof(
+      fc.integer({ min: -5, max: 5 }),
+      fc.constant(-Infinity),
+      fc.double({ min: -100, max: 100, noNaN: true }),
+    );
     fc.assert(
       fc.property(fc.array(logit, { minLength: 1, maxLength: 60 }), fc.nat(70), (values, k) => {
         const l = Float32Array.from(values);

@@ -28,13 +28,36 @@ const linkToText = (json: string) => LZString.compressToEncodedURIComponent(json
 
 /** Hostile JSON fragments for any value in a state. */
 const hostileValue = fc.oneof(
-  fc.constantFrom('1e999', '-1e999', '-1', '-0', '1e308', '4294967296', '0.5', 'null', 'true', '""', '[]', '{}', '"NaN"', '"Infinity"', '"<script>alert(1)</script>"'),
+  fc.constantFrom(
+    '1e999',
+    '-1e999',
+    '-1',
+    '-0',
+    '1e308',
+    '4294967296',
+    '0.5',
+    'null',
+    'true',
+    '""',
+    '[]',
+    '{}',
+    '"NaN"',
+    '"Infinity"',
+    '"<script>alert(1)</script>"',
+  ),
   fc.integer({ min: 1, max: 5000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
   fc.integer({ min: 1, max: 5000 }).map((depth) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)),
   fc.double().map((x) => (Number.isFinite(x) ? JSON.stringify(x) : String(x > 0 ? '1e999' : '-1e999'))),
   fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 30 }).map((s) => JSON.stringify(s)),
-  fc.constantFrom('"furious"', '"<happy>"', '"__proto__"', '"constructor"', '{"__proto__":{"mode":"ban","boost":0}}', '{"kind":"insert","tag":"toString"}'),
+  fc.constantFrom(
+    '"furious"',
+    '"<happy>"',
+    '"__proto__"',
+    '"constructor"',
+    '{"__proto__":{"mode":"ban","boost":0}}',
+    '{"kind":"insert","tag":"toString"}',
+  ),
 );
 
 /** Every place a value sits in a state's JSON text: each `"key":value` for a scalar or leaf. */
@@ -43,30 +66,53 @@ const SCALAR_SLOT = /("[^"]+":)(-?\d[^,}\]]*|"(?:[^"\\]|\\.)*"|true|false|null|\
 describe('decodeShareState under fuzzing', () => {
   it('never throws on random text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: fc.constantFrom(...URI_ALPHABET, ' ', '%', '#'), maxLength: 2000 })), (text) => {
-        decodeSafely(text);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.string({ unit: fc.constantFrom(...URI_ALPHABET, ' ', '%', '#'), maxLength: 2000 }),
+        ),
+        (text) => {
+          decodeSafely(text);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   it('never throws on values that are not strings at all', () => {
-    fc.assert(fc.property(fc.anything(), (value) => void decodeSafely(value)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.anything(), (value) => void decodeSafely(value)),
+      { numRuns: 300 },
+    );
   });
 
   it('never throws on truncated or corrupted links, and never lets a bad value through', () => {
-    const damaged = fc.tuple(validShareState, fc.nat(), fc.nat(), fc.constantFrom(...URI_ALPHABET)).map(([state, cut, at, char]) => {
-      const link = encodeShareState(state);
-      return cut % 2 === 0 ? link.slice(0, cut % link.length) : link.slice(0, at % link.length) + char + link.slice((at % link.length) + 1);
-    });
-    fc.assert(fc.property(damaged, (link) => void decodeSafely(link)), { numRuns: 500 });
+    const damaged = fc
+      .tuple(validShareState, fc.nat(), fc.nat(), fc.constantFrom(...URI_ALPHABET))
+      .map(([state, cut, at, char]) => {
+        const link = encodeShareState(state);
+        return cut % 2 === 0
+          ? link.slice(0, cut % link.length)
+          : link.slice(0, at % link.length) + char + link.slice((at % link.length) + 1);
+      });
+    fc.assert(
+      fc.property(damaged, (link) => void decodeSafely(link)),
+      { numRuns: 500 },
+    );
   });
 
   it('rejects any link of 1 MB or more', () => {
     fc.assert(
-      fc.property(fc.integer({ min: LIMITS.encodedLength + 1, max: 1_300_000 }), fc.constantFrom(...URI_ALPHABET), (length, char) => {
-        expect(decodeSafely(char.repeat(length))).toMatchObject({ ok: false, error: expect.stringMatching(/too long/) });
-      }),
+      fc.property(
+        fc.integer({ min: LIMITS.encodedLength + 1, max: 1_300_000 }),
+        fc.constantFrom(...URI_ALPHABET),
+        (length, char) => {
+          expect(decodeSafely(char.repeat(length))).toMatchObject({
+            ok: false,
+            error: expect.stringMatching(/too long/),
+          });
+        },
+      ),
       { numRuns: 10 },
     );
   });
@@ -81,7 +127,9 @@ describe('decodeShareState under fuzzing', () => {
   });
 
   it('rejects every version but the current one', () => {
-    const version = fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null), fc.boolean()).filter((v) => v !== 1);
+    const version = fc
+      .oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null), fc.boolean())
+      .filter((v) => v !== 1);
     fc.assert(
       fc.property(validShareState, version, (state, v) => {
         const result = decodeSafely(LZString.compressToEncodedURIComponent(JSON.stringify({ ...state, version: v })));
@@ -99,11 +147,17 @@ describe('decodeShareState under fuzzing', () => {
       const slot = slots[pick % slots.length];
       return json.slice(0, slot.index) + slot[1] + value + json.slice(slot.index! + slot[0].length);
     });
-    fc.assert(fc.property(mutated, (json) => void decodeSafely(linkToText(json))), { numRuns: 500 });
+    fc.assert(
+      fc.property(mutated, (json) => void decodeSafely(linkToText(json))),
+      { numRuns: 500 },
+    );
   });
 
   it('never throws on hostile top-level JSON', () => {
-    fc.assert(fc.property(hostileValue, (json) => void decodeSafely(linkToText(json))), { numRuns: 300 });
+    fc.assert(
+      fc.property(hostileValue, (json) => void decodeSafely(linkToText(json))),
+      { numRuns: 300 },
+    );
   });
 
   it('reports an unknown tag by name wherever it appears', () => {
@@ -111,9 +165,20 @@ describe('decodeShareState under fuzzing', () => {
     fc.assert(
       fc.property(validShareState, unknown, fc.nat(2), (state, name, where) => {
         const bad =
-          where === 0 ? { ...state, initialPolicy: { ...state.initialPolicy, [name]: { mode: 'ban', boost: 0 } } }
-          : where === 1 ? { ...state, timeline: [...state.timeline, { tokenIndex: state.maxNewTokens, change: { kind: 'insert', tag: name } }] }
-          : { ...state, timeline: [{ tokenIndex: 0, change: { kind: 'mode', tag: name, mode: 'force' } }, ...state.timeline] };
+          where === 0
+            ? { ...state, initialPolicy: { ...state.initialPolicy, [name]: { mode: 'ban', boost: 0 } } }
+            : where === 1
+              ? {
+                  ...state,
+                  timeline: [
+                    ...state.timeline,
+                    { tokenIndex: state.maxNewTokens, change: { kind: 'insert', tag: name } },
+                  ],
+                }
+              : {
+                  ...state,
+                  timeline: [{ tokenIndex: 0, change: { kind: 'mode', tag: name, mode: 'force' } }, ...state.timeline],
+                };
         expect(decodeSafely(linkToText(JSON.stringify(bad)))).toMatchObject({
           ok: false,
           error: `This link names a tag the model does not know: <${name}>`,

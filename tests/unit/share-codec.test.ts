@@ -18,7 +18,11 @@ const RICH: ShareState = {
   seed: 2 ** 32 - 1,
   sampling: { temperature: 1.3, topK: 0, topP: 0.5 },
   maxNewTokens: 50,
-  initialPolicy: { sad: { mode: 'ban', boost: 0 }, happy: { mode: 'allow', boost: -2.5 }, rude: { mode: 'force', boost: 10 } },
+  initialPolicy: {
+    sad: { mode: 'ban', boost: 0 },
+    happy: { mode: 'allow', boost: -2.5 },
+    rude: { mode: 'force', boost: 10 },
+  },
   timeline: [
     { tokenIndex: 0, change: { kind: 'mode', tag: 'happy', mode: 'force' } },
     { tokenIndex: 0, change: { kind: 'insert', tag: 'neutral' } },
@@ -46,7 +50,15 @@ describe('defaultShareState', () => {
   it('starts a story with the default sampling', () => {
     const state = defaultShareState();
     expect(state.prompt.startsWith('<story>')).toBe(true);
-    expect(state).toMatchObject({ version: 1, seed: 1, sampling: DEFAULT_SAMPLING, maxNewTokens: 200, initialPolicy: {}, timeline: [], pace: 12 });
+    expect(state).toMatchObject({
+      version: 1,
+      seed: 1,
+      sampling: DEFAULT_SAMPLING,
+      maxNewTokens: 200,
+      initialPolicy: {},
+      timeline: [],
+      pace: 12,
+    });
   });
 
   it('returns a fresh object each time', () => {
@@ -61,7 +73,17 @@ describe('encodeShareState / decodeShareState', () => {
   it.each([
     ['the defaults', defaultShareState()],
     ['a state using every field and change kind', RICH],
-    ['boundary values', { ...RICH, seed: 0, sampling: { temperature: 2, topK: 4096, topP: 1 }, maxNewTokens: 1, timeline: [{ tokenIndex: 1, change: { kind: 'reset' } }], pace: 1000 }],
+    [
+      'boundary values',
+      {
+        ...RICH,
+        seed: 0,
+        sampling: { temperature: 2, topK: 4096, topP: 1 },
+        maxNewTokens: 1,
+        timeline: [{ tokenIndex: 1, change: { kind: 'reset' } }],
+        pace: 1000,
+      },
+    ],
     ['greedy sampling with a tiny top-p', { ...RICH, sampling: { temperature: 0, topK: 1, topP: Number.MIN_VALUE } }],
     ['a prompt of the maximum length', { ...RICH, prompt: '<'.repeat(LIMITS.promptLength) }],
   ] as [string, ShareState][])('round-trips %s', (_, state) => {
@@ -75,27 +97,45 @@ describe('encodeShareState / decodeShareState', () => {
   });
 
   it('carries the version inside the link', () => {
-    expect(JSON.parse(LZString.decompressFromEncodedURIComponent(encodeShareState(RICH)))).toMatchObject({ version: 1 });
+    expect(JSON.parse(LZString.decompressFromEncodedURIComponent(encodeShareState(RICH)))).toMatchObject({
+      version: 1,
+    });
   });
 
   it('compresses a long timeline several-fold', () => {
-    const state = { ...RICH, maxNewTokens: 1000, timeline: Array.from({ length: 1000 }, (_, i) => ({ tokenIndex: i, change: { kind: 'mode' as const, tag: KNOWN_TAGS[i % 10], mode: 'ban' as const } })) };
+    const state = {
+      ...RICH,
+      maxNewTokens: 1000,
+      timeline: Array.from({ length: 1000 }, (_, i) => ({
+        tokenIndex: i,
+        change: { kind: 'mode' as const, tag: KNOWN_TAGS[i % 10], mode: 'ban' as const },
+      })),
+    };
     expect(encodeShareState(state).length * 4).toBeLessThan(JSON.stringify(state).length);
   });
 
   it('accepts a timeline of the maximum length', () => {
-    const timeline = Array.from({ length: LIMITS.timelineEntries }, (_, i) => ({ tokenIndex: Math.floor(i / 10), change: { kind: 'boost' as const, tag: KNOWN_TAGS[i % 10], boost: (i % 2001) / 100 - 10 } }));
+    const timeline = Array.from({ length: LIMITS.timelineEntries }, (_, i) => ({
+      tokenIndex: Math.floor(i / 10),
+      change: { kind: 'boost' as const, tag: KNOWN_TAGS[i % 10], boost: (i % 2001) / 100 - 10 },
+    }));
     const state = { ...RICH, maxNewTokens: 1000, timeline };
     expect(decodeShareState(encodeShareState(state), KNOWN_TAGS)).toEqual({ ok: true, state });
   });
 
   it('leaves out anything the link carries beyond the state', () => {
-    const result = decodeShareState(linkTo({ ...RICH, extra: '<script>', sampling: { ...RICH.sampling, evil: true } }), KNOWN_TAGS);
+    const result = decodeShareState(
+      linkTo({ ...RICH, extra: '<script>', sampling: { ...RICH.sampling, evil: true } }),
+      KNOWN_TAGS,
+    );
     expect(result).toEqual({ ok: true, state: RICH });
   });
 
   it('cannot be made to set a prototype', () => {
-    const json = JSON.stringify(RICH).replace('"initialPolicy":{', '"initialPolicy":{"__proto__":{"mode":"ban","boost":0},');
+    const json = JSON.stringify(RICH).replace(
+      '"initialPolicy":{',
+      '"initialPolicy":{"__proto__":{"mode":"ban","boost":0},',
+    );
     expectRejected(linkToText(json), 'This link names a tag the model does not know: <__proto__>');
     const result = decodeShareState(linkToText(json), [...KNOWN_TAGS, '__proto__']);
     expect(result.ok && Object.getPrototypeOf(result.state.initialPolicy)).toBe(Object.prototype);
@@ -145,7 +185,11 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
 
   it.each([
     ['no version', withChanges({ version: undefined }), /no format version/],
-    ['a newer version', withChanges({ version: 2 }), 'This link uses format version 2, which this page cannot read (it reads version 1).'],
+    [
+      'a newer version',
+      withChanges({ version: 2 }),
+      'This link uses format version 2, which this page cannot read (it reads version 1).',
+    ],
     ['version 0', withChanges({ version: 0 }), /format version 0/],
     ['a version given as text', withChanges({ version: '1' }), /format version "1"/],
   ])('%s', (_, value, message) => expectRejected(linkTo(value), message));
@@ -153,7 +197,11 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
   it.each([
     ['a prompt that is not text', withChanges({ prompt: 42 }), /prompt must be text; it is 42/],
     ['a missing prompt', withChanges({ prompt: undefined }), /prompt must be text; it is missing/],
-    ['a prompt over 4,000 characters', withChanges({ prompt: 'a'.repeat(LIMITS.promptLength + 1) }), /prompt has 4001 characters/],
+    [
+      'a prompt over 4,000 characters',
+      withChanges({ prompt: 'a'.repeat(LIMITS.promptLength + 1) }),
+      /prompt has 4001 characters/,
+    ],
     ['a negative seed', withChanges({ seed: -1 }), /seed must be a whole number from 0 to 4294967295; it is -1/],
     ['a fractional seed', withChanges({ seed: 1.5 }), /seed/],
     ['a seed of 2^32', withChanges({ seed: 2 ** 32 }), /seed/],
@@ -173,27 +221,102 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
     ['a negative pace', withChanges({ pace: -1 }), /pace must be a number from 0 to 1000/],
     ['a pace above 1000', withChanges({ pace: 1000.5 }), /pace/],
     ['a policy that is a list', withChanges({ initialPolicy: [] }), /tag policy is not a set of settings/],
-    ['a policy naming an unknown tag', withChanges({ initialPolicy: { furious: { mode: 'ban', boost: 0 } } }), 'This link names a tag the model does not know: <furious>'],
-    ['a policy rule that is not a rule', withChanges({ initialPolicy: { sad: 'ban' } }), /rule for <sad> is not a set of settings/],
-    ['a policy with an unknown mode', withChanges({ initialPolicy: { sad: { mode: 'mute', boost: 0 } } }), /mode of the rule for <sad> must be allow, ban or force; it is "mute"/],
-    ['a policy boost above 10', withChanges({ initialPolicy: { sad: { mode: 'allow', boost: 10.5 } } }), /boost of <sad> must be a number from -10 to 10; it is 10.5/],
-    ['a policy boost below −10', withChanges({ initialPolicy: { sad: { mode: 'allow', boost: -11 } } }), /boost of <sad>/],
-    ['a policy boost given as text', withChanges({ initialPolicy: { sad: { mode: 'allow', boost: '1' } } }), /boost of <sad>/],
+    [
+      'a policy naming an unknown tag',
+      withChanges({ initialPolicy: { furious: { mode: 'ban', boost: 0 } } }),
+      'This link names a tag the model does not know: <furious>',
+    ],
+    [
+      'a policy rule that is not a rule',
+      withChanges({ initialPolicy: { sad: 'ban' } }),
+      /rule for <sad> is not a set of settings/,
+    ],
+    [
+      'a policy with an unknown mode',
+      withChanges({ initialPolicy: { sad: { mode: 'mute', boost: 0 } } }),
+      /mode of the rule for <sad> must be allow, ban or force; it is "mute"/,
+    ],
+    [
+      'a policy boost above 10',
+      withChanges({ initialPolicy: { sad: { mode: 'allow', boost: 10.5 } } }),
+      /boost of <sad> must be a number from -10 to 10; it is 10.5/,
+    ],
+    [
+      'a policy boost below −10',
+      withChanges({ initialPolicy: { sad: { mode: 'allow', boost: -11 } } }),
+      /boost of <sad>/,
+    ],
+    [
+      'a policy boost given as text',
+      withChanges({ initialPolicy: { sad: { mode: 'allow', boost: '1' } } }),
+      /boost of <sad>/,
+    ],
     ['a timeline that is not a list', withChanges({ timeline: {} }), /timeline is not a list/],
     ['a timeline entry that is not an entry', withEntry(3), /timeline entry 6 is not a set of settings/],
-    ['a negative token index', withEntry({ tokenIndex: -1, change: { kind: 'reset' } }), /token index of timeline entry 6/],
-    ['a fractional token index', withEntry({ tokenIndex: 50.5, change: { kind: 'reset' } }), /token index of timeline entry 6 must be a whole number from 0 to 50/],
-    ['a token index past maxNewTokens', withEntry({ tokenIndex: 51, change: { kind: 'reset' } }), /token index of timeline entry 6/],
-    ['a timeline out of order', withChanges({ timeline: [RICH.timeline[2], RICH.timeline[0]] }), 'In this link, timeline entry 2 is out of order: token 0 comes after token 12.'],
+    [
+      'a negative token index',
+      withEntry({ tokenIndex: -1, change: { kind: 'reset' } }),
+      /token index of timeline entry 6/,
+    ],
+    [
+      'a fractional token index',
+      withEntry({ tokenIndex: 50.5, change: { kind: 'reset' } }),
+      /token index of timeline entry 6 must be a whole number from 0 to 50/,
+    ],
+    [
+      'a token index past maxNewTokens',
+      withEntry({ tokenIndex: 51, change: { kind: 'reset' } }),
+      /token index of timeline entry 6/,
+    ],
+    [
+      'a timeline out of order',
+      withChanges({ timeline: [RICH.timeline[2], RICH.timeline[0]] }),
+      'In this link, timeline entry 2 is out of order: token 0 comes after token 12.',
+    ],
     ['an entry with no change', withEntry({ tokenIndex: 50 }), /change of timeline entry 6 is not a set of settings/],
-    ['an unknown kind of change', withEntry({ tokenIndex: 50, change: { kind: 'explode' } }), /change of timeline entry 6 must be a mode, boost, reset or insert; it is "explode"/],
-    ['a mode change with a bad mode', withEntry({ tokenIndex: 50, change: { kind: 'mode', tag: 'sad', mode: 'on' } }), /mode of timeline entry 6/],
-    ['a mode change of an unknown tag', withEntry({ tokenIndex: 50, change: { kind: 'mode', tag: 'furious', mode: 'ban' } }), 'This link names a tag the model does not know: <furious>'],
-    ['a boost change of an unknown tag', withEntry({ tokenIndex: 50, change: { kind: 'boost', tag: 'Happy', boost: 1 } }), 'This link names a tag the model does not know: <Happy>'],
-    ['a boost change above 10', withEntry({ tokenIndex: 50, change: { kind: 'boost', tag: 'sad', boost: 10.01 } }), /boost of timeline entry 6/],
-    ['an insert of an unknown tag', withEntry({ tokenIndex: 50, change: { kind: 'insert', tag: '<sad>' } }), 'This link names a tag the model does not know: <<sad>>'],
-    ['an insert with no tag', withEntry({ tokenIndex: 50, change: { kind: 'insert' } }), /timeline entry 6 names no tag; its tag is missing/],
-    ['a timeline over 10,000 entries', withChanges({ maxNewTokens: 1000, timeline: Array(LIMITS.timelineEntries + 1).fill({ tokenIndex: 0, change: { kind: 'reset' } }) }), /10001 changes; at most 10000/],
+    [
+      'an unknown kind of change',
+      withEntry({ tokenIndex: 50, change: { kind: 'explode' } }),
+      /change of timeline entry 6 must be a mode, boost, reset or insert; it is "explode"/,
+    ],
+    [
+      'a mode change with a bad mode',
+      withEntry({ tokenIndex: 50, change: { kind: 'mode', tag: 'sad', mode: 'on' } }),
+      /mode of timeline entry 6/,
+    ],
+    [
+      'a mode change of an unknown tag',
+      withEntry({ tokenIndex: 50, change: { kind: 'mode', tag: 'furious', mode: 'ban' } }),
+      'This link names a tag the model does not know: <furious>',
+    ],
+    [
+      'a boost change of an unknown tag',
+      withEntry({ tokenIndex: 50, change: { kind: 'boost', tag: 'Happy', boost: 1 } }),
+      'This link names a tag the model does not know: <Happy>',
+    ],
+    [
+      'a boost change above 10',
+      withEntry({ tokenIndex: 50, change: { kind: 'boost', tag: 'sad', boost: 10.01 } }),
+      /boost of timeline entry 6/,
+    ],
+    [
+      'an insert of an unknown tag',
+      withEntry({ tokenIndex: 50, change: { kind: 'insert', tag: '<sad>' } }),
+      'This link names a tag the model does not know: <<sad>>',
+    ],
+    [
+      'an insert with no tag',
+      withEntry({ tokenIndex: 50, change: { kind: 'insert' } }),
+      /timeline entry 6 names no tag; its tag is missing/,
+    ],
+    [
+      'a timeline over 10,000 entries',
+      withChanges({
+        maxNewTokens: 1000,
+        timeline: Array(LIMITS.timelineEntries + 1).fill({ tokenIndex: 0, change: { kind: 'reset' } }),
+      }),
+      /10001 changes; at most 10000/,
+    ],
   ])('%s', (_, value, message) => expectRejected(linkTo(value), message));
 
   it.each([
@@ -207,7 +330,10 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
 
   it('shows a hostile tag name as text, escaped and shortened', () => {
     const name = `<img src=x onerror=alert(1)>\n${'x'.repeat(100)}`;
-    const result = decodeShareState(linkTo(withChanges({ initialPolicy: { [name]: { mode: 'ban', boost: 0 } } })), KNOWN_TAGS);
+    const result = decodeShareState(
+      linkTo(withChanges({ initialPolicy: { [name]: { mode: 'ban', boost: 0 } } })),
+      KNOWN_TAGS,
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error).toContain('<img src=x onerror=alert(1)>\\n');

@@ -9,9 +9,15 @@ import { TokenTexts, decodeEach } from '../../src/worker/token-text';
 async function modelTokenizer() {
   useLocalModels();
   const tokenizer = await AutoTokenizer.from_pretrained(MODEL_NAME, { local_files_only: true });
-  const decode = (ids: number[]) => tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  const decode = (ids: number[]) =>
+    tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
   const vocab = tokenizer.get_vocab().size;
-  return { decode, alone: decodeEach(decode, vocab), encode: (text: string) => tokenizer.encode(text, { add_special_tokens: false }), vocab };
+  return {
+    decode,
+    alone: decodeEach(decode, vocab),
+    encode: (text: string) => tokenizer.encode(text, { add_special_tokens: false }),
+    vocab,
+  };
 }
 
 describe('TokenTexts: each token its share of the text', () => {

@@ -7,10 +7,17 @@ import { loadTaggerWeights, useLocalModels } from '../../models/recipe/load-node
 import { MODEL_NAME } from '../../models/recipe/paths';
 import { labelText, taggedSentence } from '../../src/tagger/index';
 
-interface FixtureRow { genre: 'story' | 'comment'; doc: number; sentence: number; ids: number[] }
+interface FixtureRow {
+  genre: 'story' | 'comment';
+  doc: number;
+  sentence: number;
+  ids: number[];
+}
 
 // The recipe's Python tokenizer wrote these ids; the texts are rebuilt from ../shared/corpora so none is committed.
-const fixture: FixtureRow[] = JSON.parse(readFileSync(join(import.meta.dirname, '../../models/recipe/fixtures/tokenizer-ids.json'), 'utf8'));
+const fixture: FixtureRow[] = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../models/recipe/fixtures/tokenizer-ids.json'), 'utf8'),
+);
 
 describe('tokenizer parity: transformers.js vs the recipe tokenizer', () => {
   it('produces identical ids for every held-out sentence of the fixture', async () => {

@@ -14,7 +14,11 @@ const VOCAB_TEXT = [...ADDED_TOKENS.map((t) => t.content), ...WORDS];
 
 /** A real run of the engine, so the transcript has the shapes the app produces. */
 async function generatedTranscript(): Promise<Transcript> {
-  const state = { ...defaultShareState(), maxNewTokens: 40, timeline: [{ tokenIndex: 4, change: { kind: 'insert' as const, tag: 'sad' } }] };
+  const state = {
+    ...defaultShareState(),
+    maxNewTokens: 40,
+    timeline: [{ tokenIndex: 4, change: { kind: 'insert' as const, tag: 'sad' } }],
+  };
   const generation = new Generation(new HashModel(), groups, {
     promptIds: [tagId('story'), tagId('happy')],
     seed: state.seed,
@@ -25,7 +29,13 @@ async function generatedTranscript(): Promise<Transcript> {
   });
   const steps: Step[] = [];
   for (let step = await generation.step(); step; step = await generation.step()) steps.push(step);
-  return { state, tags: TAGS, tokens: steps.map((s) => ({ ...s, text: VOCAB_TEXT[s.token] })), backend: 'test', stopped: generation.stopped };
+  return {
+    state,
+    tags: TAGS,
+    tokens: steps.map((s) => ({ ...s, text: VOCAB_TEXT[s.token] })),
+    backend: 'test',
+    stopped: generation.stopped,
+  };
 }
 
 /** Token texts that need quoting, and some that must not be quoted into something else. */
@@ -37,12 +47,25 @@ function withTexts(transcript: Transcript, texts: string[]): Transcript {
 
 function expectCsvMatches(transcript: Transcript) {
   const rows = parseCsv(transcriptToCsv(transcript));
-  expect(rows[0]).toEqual(['index', 'token_id', 'text', 'inserted', 'policy_version', ...transcript.tags.map((t) => `p_${t}`)]);
+  expect(rows[0]).toEqual([
+    'index',
+    'token_id',
+    'text',
+    'inserted',
+    'policy_version',
+    ...transcript.tags.map((t) => `p_${t}`),
+  ]);
   expect(rows).toHaveLength(transcript.tokens.length + 1);
   transcript.tokens.forEach((token, i) => {
     const row = rows[i + 1];
     expect(row).toHaveLength(5 + transcript.tags.length);
-    expect(row.slice(0, 5)).toEqual([String(token.index), String(token.token), token.text, String(token.inserted), String(token.policyVersion)]);
+    expect(row.slice(0, 5)).toEqual([
+      String(token.index),
+      String(token.token),
+      token.text,
+      String(token.inserted),
+      String(token.policyVersion),
+    ]);
     expect(row.slice(5).map(Number)).toEqual(token.tagProbs);
   });
 }
@@ -64,9 +87,18 @@ describe('transcriptToCsv', () => {
   it('parses back for any token text', async () => {
     const base = await generatedTranscript();
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.oneof(fc.constantFrom(',', '"', '\r', '\n', ' '), fc.string({ maxLength: 1 })), maxLength: 12 }), { minLength: 1, maxLength: 40 }), (texts) => {
-        expectCsvMatches(withTexts(base, texts));
-      }),
+      fc.property(
+        fc.array(
+          fc.string({
+            unit: fc.oneof(fc.constantFrom(',', '"', '\r', '\n', ' '), fc.string({ maxLength: 1 })),
+            maxLength: 12,
+          }),
+          { minLength: 1, maxLength: 40 },
+        ),
+        (texts) => {
+          expectCsvMatches(withTexts(base, texts));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -83,7 +115,9 @@ describe('transcriptToJson', () => {
     const json = transcriptToJson(transcript);
     expect(JSON.parse(json)).toEqual(transcript);
     const token = JSON.parse(json).tokens[4];
-    expect(Object.keys(token).sort()).toEqual(['index', 'inserted', 'policyVersion', 'tagLogits', 'tagProbs', 'text', 'token', 'top'].sort());
+    expect(Object.keys(token).sort()).toEqual(
+      ['index', 'inserted', 'policyVersion', 'tagLogits', 'tagProbs', 'text', 'token', 'top'].sort(),
+    );
     expect(token.top.length).toBeGreaterThan(0);
     expect(JSON.parse(json).state.timeline).toEqual(transcript.state.timeline);
   });

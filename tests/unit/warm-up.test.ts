@@ -7,7 +7,10 @@ class LoggingModel implements LanguageModel {
   readonly log: string[] = [];
   readonly endOfText = 0;
   private release: (() => void)[] = [];
-  constructor(readonly maxLength: number, private readonly failAt = -1) {}
+  constructor(
+    readonly maxLength: number,
+    private readonly failAt = -1,
+  ) {}
 
   async next(tokens: number[]): Promise<Float32Array> {
     const step = this.log.filter((l) => l.startsWith('next')).length;

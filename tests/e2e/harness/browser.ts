@@ -2,7 +2,14 @@ import { chromium, type Browser } from 'playwright-core';
 
 export type BackendUnderTest = 'webgpu' | 'wasm';
 
-const COMMON_FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const COMMON_FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /**
  * Debian's Chromium, either with WebGPU on (SwiftShader runs it on the CPU) or with the GPU off, so
@@ -10,5 +17,9 @@ const COMMON_FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-ne
  */
 export function launchChromium(backend: BackendUnderTest, extraFlags: string[] = []): Promise<Browser> {
   const flags = backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : ['--disable-gpu'];
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...COMMON_FLAGS, ...flags, ...extraFlags] });
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [...COMMON_FLAGS, ...flags, ...extraFlags],
+  });
 }

@@ -87,7 +87,10 @@ export class PlaygroundPage {
   }
 
   async waitForTokens(count: number, timeout = 120_000): Promise<void> {
-    await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid=token]').length >= n, count, { timeout, polling: 50 });
+    await this.page.waitForFunction((n) => document.querySelectorAll('[data-testid=token]').length >= n, count, {
+      timeout,
+      polling: 50,
+    });
   }
 
   /**
@@ -126,12 +129,18 @@ export class PlaygroundPage {
   }
 
   async exportTranscript(): Promise<Transcript> {
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId('export-json').click()]);
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByTestId('export-json').click(),
+    ]);
     return JSON.parse(await readFile(await download.path(), 'utf8')) as Transcript;
   }
 
   async exportCsv(): Promise<string> {
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId('export-csv').click()]);
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByTestId('export-csv').click(),
+    ]);
     return readFile(await download.path(), 'utf8');
   }
 
@@ -140,7 +149,9 @@ export class PlaygroundPage {
    * box shows; then, once two tokens are in and Stop is pressed, how the run ended and the prompt its
    * transcript records.
    */
-  async stopResumed(kept: Transcript): Promise<{ from: string; promptBox: string; ended: string; transcriptPrompt: string }> {
+  async stopResumed(
+    kept: Transcript,
+  ): Promise<{ from: string; promptBox: string; ended: string; transcriptPrompt: string }> {
     const from = kept.state.prompt + kept.tokens.map((t) => t.text).join('');
     const promptBox = await this.page.getByTestId('prompt').inputValue();
     await this.waitForTokens(2);

@@ -27,7 +27,11 @@ export interface Session {
 export async function startSession(backend: BackendUnderTest, options: SessionOptions = {}): Promise<Session> {
   const site = await serveStatic(SITE_DIR, '/tagplay/', { isolated: options.isolated });
   const browser = await launchChromium(backend, options.flags);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 }, acceptDownloads: true, bypassCSP: options.bypassCSP ?? false });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 1100 },
+    acceptDownloads: true,
+    bypassCSP: options.bypassCSP ?? false,
+  });
   const origin = new URL(site.url).origin;
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   const cspReports: string[] = [];

@@ -93,13 +93,19 @@ export async function serveStatic(root: string, basePath: string, options: Serve
           response.writeHead(416, { 'content-range': `bytes */${size}` }).end();
           return;
         }
-        response.writeHead(206, { ...headers, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}` });
+        response.writeHead(206, {
+          ...headers,
+          'content-length': end - start + 1,
+          'content-range': `bytes ${start}-${end}/${size}`,
+        });
         createReadStream(file, { start, end }).pipe(response);
         return;
       }
       response.writeHead(200, { ...headers, 'content-length': size });
       if (fault === 'interrupted-onnx' && relative === MODEL_ONNX) {
-        createReadStream(file, { start: 0, end: Math.floor(size / 2) }).on('end', () => request.socket.destroy()).pipe(response, { end: false });
+        createReadStream(file, { start: 0, end: Math.floor(size / 2) })
+          .on('end', () => request.socket.destroy())
+          .pipe(response, { end: false });
       } else if (size === 0) response.end();
       else createReadStream(file, { start: 0, end: size - 1 }).pipe(response);
     } catch {

@@ -47,8 +47,11 @@ const sampledEmotionTags = (tokens: TranscriptToken[]) => tokens.filter((t) => E
 /** No token was sampled as `<tag>` while the policy in force for it (by its policy version) banned the tag. */
 function expectBanHeld(transcript: Transcript, tag: string) {
   for (const token of transcript.tokens) {
-    const policy = transcript.state.timeline.slice(0, token.policyVersion).reduce((p, e) => applyChange(p, e.change), transcript.state.initialPolicy);
-    if (ruleOf(policy, tag).mode === 'ban' && !token.inserted) expect(token.text, `token ${token.index}`).not.toBe(`<${tag}>`);
+    const policy = transcript.state.timeline
+      .slice(0, token.policyVersion)
+      .reduce((p, e) => applyChange(p, e.change), transcript.state.initialPolicy);
+    if (ruleOf(policy, tag).mode === 'ban' && !token.inserted)
+      expect(token.text, `token ${token.index}`).not.toBe(`<${tag}>`);
   }
 }
 
@@ -76,7 +79,9 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
     it('loads the model on the expected backend, streams text and fills the chart', async () => {
       playground = await PlaygroundPage.open(context, site.url);
       expect(await playground.backend()).toBe(backend);
-      await expect(playground.badge.textContent()).resolves.toMatch(backend === 'webgpu' ? /WebGPU adapter found/ : /WASM.*no WebGPU/);
+      await expect(playground.badge.textContent()).resolves.toMatch(
+        backend === 'webgpu' ? /WebGPU adapter found/ : /WASM.*no WebGPU/,
+      );
 
       await playground.setMaxTokens(budget.tokens);
       await playground.setPaceStep(budget.paceStep);
@@ -130,7 +135,9 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
       await expect.poll(() => playground.page.locator('[data-testid=token].tempted').count()).toBe(tempted);
 
       const csv = await playground.exportCsv();
-      expect(csv.split('\r\n')[0]).toBe(['index', 'token_id', 'text', 'inserted', 'policy_version', ...transcript.tags.map((t) => `p_${t}`)].join(','));
+      expect(csv.split('\r\n')[0]).toBe(
+        ['index', 'token_id', 'text', 'inserted', 'policy_version', ...transcript.tags.map((t) => `p_${t}`)].join(','),
+      );
       expect(csv.trimEnd().split('\r\n')).toHaveLength(transcript.tokens.length + 1);
 
       if (budget.screenshot) {
@@ -139,7 +146,11 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
         await playground.page.getByTestId('token-popover').waitFor({ state: 'detached' });
         const shown = after.find((t) => t.tagProbs[angry] > 0.01) ?? after[0];
         const box = await playground.page.locator('[data-testid=chart] .u-over').boundingBox();
-        if (box) await playground.page.mouse.move(box.x + (box.width * shown.index) / Math.max(1, transcript.tokens.length - 1), box.y + box.height / 2);
+        if (box)
+          await playground.page.mouse.move(
+            box.x + (box.width * shown.index) / Math.max(1, transcript.tokens.length - 1),
+            box.y + box.height / 2,
+          );
         await mkdir(dirname(budget.screenshot), { recursive: true });
         await playground.page.screenshot({ path: budget.screenshot, fullPage: true });
         await playground.page.mouse.move(0, 0);
@@ -263,7 +274,12 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
       const details = playground.page.getByRole('dialog', { name: `Token ${from} details` });
       await details.waitFor();
       await details.getByRole('button', { name: 'Regenerate from here' }).click();
-      const expected = transcript.state.prompt + transcript.tokens.slice(0, from).map((t) => t.text).join('');
+      const expected =
+        transcript.state.prompt +
+        transcript.tokens
+          .slice(0, from)
+          .map((t) => t.text)
+          .join('');
       expect(await playground.page.getByTestId('prompt').inputValue()).toBe(expected);
       await playground.waitForTokens(1);
       await playground.page.getByTestId('stop').click();
@@ -273,7 +289,9 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
     });
 
     it('offers the other backend where it exists', async () => {
-      const other = playground.page.getByRole('button', { name: backend === 'webgpu' ? 'Use WASM instead' : 'Use WebGPU instead' });
+      const other = playground.page.getByRole('button', {
+        name: backend === 'webgpu' ? 'Use WASM instead' : 'Use WebGPU instead',
+      });
       if (backend === 'wasm') {
         expect(await other.isDisabled()).toBe(true);
         return;

@@ -3,7 +3,17 @@ import { discoverTagGroups, type TagGroup } from '../../../src/steering/tags';
 
 /** A tiny vocabulary laid out like the real tokenizer's: end-of-text, genres, emotions, rude, then plain words. */
 export const ADDED_TOKENS = [
-  '<|endoftext|>', '<story>', '<comment>', '<happy>', '<sad>', '<angry>', '<scared>', '<surprised>', '<disgusted>', '<neutral>', '<rude>',
+  '<|endoftext|>',
+  '<story>',
+  '<comment>',
+  '<happy>',
+  '<sad>',
+  '<angry>',
+  '<scared>',
+  '<surprised>',
+  '<disgusted>',
+  '<neutral>',
+  '<rude>',
 ].map((content, id) => ({ id, content }));
 export const WORDS = ['the', 'cat', 'sat', ' on', ' mat', '.', ' and', ' ran', '!'];
 export const VOCAB_SIZE = ADDED_TOKENS.length + WORDS.length;

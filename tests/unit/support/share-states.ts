@@ -4,7 +4,18 @@ import { LIMITS } from '../../../src/share/limits';
 import { SHARE_VERSION, type ShareState } from '../../../src/share/state';
 
 /** The tag names of the shipped tokenizer, as the app passes them to the decoder. */
-export const KNOWN_TAGS = ['story', 'comment', 'happy', 'sad', 'angry', 'scared', 'surprised', 'disgusted', 'neutral', 'rude'];
+export const KNOWN_TAGS = [
+  'story',
+  'comment',
+  'happy',
+  'sad',
+  'angry',
+  'scared',
+  'surprised',
+  'disgusted',
+  'neutral',
+  'rude',
+];
 
 /** JSON has no −0, so it cannot round-trip; it means the same as 0 everywhere in the app. */
 const withoutNegativeZero = (x: number) => x + 0;
@@ -23,7 +34,20 @@ const change: fc.Arbitrary<PolicyChange> = fc.oneof(
 
 /** Any UTF-16 code unit, lone surrogates included: a prompt is whatever text a link carries. */
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-const promptPiece = fc.constantFrom('<story>', '<happy>', '<rude>', 'Once', ' upon', ' a time', '.', '\n', '"', '<script>alert(1)</script>', '😀', 'é');
+const promptPiece = fc.constantFrom(
+  '<story>',
+  '<happy>',
+  '<rude>',
+  'Once',
+  ' upon',
+  ' a time',
+  '.',
+  '\n',
+  '"',
+  '<script>alert(1)</script>',
+  '😀',
+  'é',
+);
 const prompt = fc.oneof(
   fc.string({ unit: codeUnit, maxLength: LIMITS.promptLength }),
   fc.string({ unit: promptPiece, maxLength: 200 }).filter((s) => s.length <= LIMITS.promptLength),
@@ -33,21 +57,23 @@ const prompt = fc.oneof(
 /** Seeds cover the whole unsigned 32-bit range (fc.integer stops at 2³¹ − 1). */
 const seed = fc.tuple(fc.nat(0xffff), fc.nat(0xffff)).map(([high, low]) => high * 0x10000 + low);
 
-export const validShareState: fc.Arbitrary<ShareState> = fc.integer({ min: 1, max: LIMITS.maxNewTokensMax }).chain((maxNewTokens) =>
-  fc.record({
-    version: fc.constant(SHARE_VERSION),
-    prompt,
-    seed,
-    sampling: fc.record({
-      temperature: finite(0, LIMITS.temperatureMax),
-      topK: fc.integer({ min: 0, max: LIMITS.topKMax }),
-      topP: fc.double({ min: 0, max: 1, minExcluded: true, noNaN: true }),
+export const validShareState: fc.Arbitrary<ShareState> = fc
+  .integer({ min: 1, max: LIMITS.maxNewTokensMax })
+  .chain((maxNewTokens) =>
+    fc.record({
+      version: fc.constant(SHARE_VERSION),
+      prompt,
+      seed,
+      sampling: fc.record({
+        temperature: finite(0, LIMITS.temperatureMax),
+        topK: fc.integer({ min: 0, max: LIMITS.topKMax }),
+        topP: fc.double({ min: 0, max: 1, minExcluded: true, noNaN: true }),
+      }),
+      maxNewTokens: fc.constant(maxNewTokens),
+      initialPolicy: fc.dictionary(tag, fc.record<TagRule>({ mode, boost })),
+      timeline: fc
+        .array(fc.record({ tokenIndex: fc.integer({ min: 0, max: maxNewTokens }), change }), { maxLength: 40 })
+        .map((entries) => entries.sort((a, b) => a.tokenIndex - b.tokenIndex)),
+      pace: finite(0, LIMITS.paceMax),
     }),
-    maxNewTokens: fc.constant(maxNewTokens),
-    initialPolicy: fc.dictionary(tag, fc.record<TagRule>({ mode, boost })),
-    timeline: fc
-      .array(fc.record({ tokenIndex: fc.integer({ min: 0, max: maxNewTokens }), change }), { maxLength: 40 })
-      .map((entries) => entries.sort((a, b) => a.tokenIndex - b.tokenIndex)),
-    pace: finite(0, LIMITS.paceMax),
-  }),
-);
+  );
