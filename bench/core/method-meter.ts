@@ -14,13 +14,13 @@ export class MethodMeter<K extends string> implements Meter {
 
   constructor(prototype: Record<K, AsyncMethod>, name: K) {
     const original = prototype[name];
-    const meter = this;
+    const addBusy = (ms: number) => (this.busyMs += ms);
     const timed = async function (this: unknown, ...args: never[]) {
       const start = performance.now();
       try {
         return await original.apply(this, args);
       } finally {
-        meter.busyMs += performance.now() - start;
+        addBusy(performance.now() - start);
       }
     };
     prototype[name] = timed;

@@ -144,6 +144,8 @@ export class Playground {
   private device: DeviceChoice = 'auto';
   readonly testHooks = testHooksWanted();
   private views: TokenViews | null = null;
+  // A cache read while rendering, never a reason to re-render.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly labels = new Map<string, SentenceLabel>();
   private readonly queue = new FrameQueue<{ run: RunRequest; batch: StepBatch }>(
     (items) => this.absorb(items),
@@ -282,6 +284,8 @@ export class Playground {
     this.idlePolicy = request.initialPolicy;
     this.live = [];
     this.sent = [];
+    // Built once per run and never changed.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const tagIds = new Map(allTags(this.groups).map((t) => [t.id, t.name]));
     this.views = new TokenViews(request.initialPolicy, this.groups, this.tags, tagIds);
     this.run = {
