@@ -7,8 +7,7 @@ import { Generation } from '../../src/steering/engine';
 import type { Policy } from '../../src/steering/policy';
 import { DEFAULT_SAMPLING } from '../../src/steering/sampler';
 import { allTags } from '../../src/steering/tags';
-import type { EmotionWeights } from '../../src/tagger/emotion';
-import { labelSentence } from '../../src/tagger/index';
+import { labelSentence, type Tagger } from '../../src/tagger/index';
 import { EMOTIONS, RUDE, type Emotion } from '../../src/tagger/labels';
 
 export interface GeneratedSentence {
@@ -27,7 +26,7 @@ export interface Sample { text: string; sentences: GeneratedSentence[] }
 export interface RunSpec { prompt: string; policy: Policy; samples: number; tokens: number; firstSeed: number }
 
 /** Generates `spec.samples` continuations with seeds firstSeed, firstSeed+1, … and splits them at the model's tags. */
-export async function generateSamples(model: LoadedModel, weights: EmotionWeights, spec: RunSpec): Promise<Sample[]> {
+export async function generateSamples(model: LoadedModel, tagger: Tagger, spec: RunSpec): Promise<Sample[]> {
   const { lm, tokenizer, groups } = model;
   const tags = allTags(groups);
   const nameOf = new Map(tags.map((t) => [t.id, t.name]));
@@ -43,7 +42,7 @@ export async function generateSamples(model: LoadedModel, weights: EmotionWeight
       if (open && complete && open.ids.length > 0) {
         const text = tokenizer.decode(open.ids).trim();
         if (text) {
-          const label = labelSentence(weights, text);
+          const label = labelSentence(tagger, text, 'story');
           sentences.push({ modelTag: open.tag, modelRude: open.rude, tagProbs: open.probs, text, label: label.emotion, rude: label.rude });
         }
       }

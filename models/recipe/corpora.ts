@@ -34,6 +34,13 @@ function splitBlankLineStories(text: string): string[] {
   return stories.map((s) => s.join('\n'));
 }
 
+/** Every public-domain tale under `tales/`, one string per tale (blocks separated by `<|endoftext|>` lines). */
+export function tales(root: string): string[] {
+  const dir = join(root, 'tales');
+  return readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().flatMap((file) =>
+    readFileSync(join(dir, file), 'utf8').split('<|endoftext|>').map(tidy).filter(Boolean));
+}
+
 /** Every TinyStories file under `tinystories/`, as one string per story. */
 export function tinyStories(root: string): string[] {
   const dir = join(root, 'tinystories');

@@ -1,12 +1,15 @@
-"""Exports a checkpoint to ONNX in the layout transformers.js expects for a llama decoder with KV cache,
-writes config.json / generation_config.json, and a fixture of PyTorch logits for the parity test.
+"""Exports the best weights of a training run to ONNX in the layout transformers.js expects for a llama decoder with
+KV cache, writes config.json / generation_config.json / training.json, and a fixture of PyTorch logits for the parity
+test. Matrices are stored in 8 bits (quantize.py): int8 initializers widened by Cast and Mul, which onnxruntime folds
+into float32 constants when the model loads, so decoding runs at full float32 speed.
 
-    /usr/bin/python3 models/recipe/export.py [--ckpt models/build/ckpt.pt]
+    /usr/bin/python3 models/recipe/export.py [--weights models/build/best.npz] [--corpus models/build/corpus]
 """
 import argparse
 import json
 import os
 import platform
+import shutil
 
 import numpy as np
 import onnx
@@ -14,7 +17,8 @@ import torch
 from onnx import helper, numpy_helper
 
 from model import Config, LLaMA
-from tokenizer import MODEL_DIR, SPECIALS, Tokenizer
+from quantize import load_quantized
+from tokenizer import MODEL_DIR, Tokenizer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Our own prompts (no corpus text) for the logits fixture.
@@ -51,8 +55,38 @@ def share_tied_embedding(path):
     raise RuntimeError('tied output projection not found in the exported graph')
 
 
-def write_training_summary(ck):
-    """What the model card quotes about training, taken from the checkpoint's own log."""
+def store_in_8_bits(path):
+    """Replaces every float32 matrix initializer by int8 values and float32 scales, widened by Cast and Mul.
+
+    The weights come from quantize.py's 8-bit form already (one scale per output unit), so this is exact: a matrix a
+    MatMul reads is stored [in, out] and gets one scale per column; the embedding (Gather, and the tied Gemm) one per
+    row."""
+    m = onnx.load(path)
+    consumers = {}
+    for node in m.graph.node:
+        for k, name in enumerate(node.input):
+            consumers.setdefault(name, []).append((node.op_type, k))
+    widened = []
+    for init in list(m.graph.initializer):
+        w = numpy_helper.to_array(init)
+        if w.ndim != 2 or w.dtype != np.float32:
+            continue
+        by_column = all(op == 'MatMul' and k == 1 for op, k in consumers.get(init.name, []))
+        scale = np.maximum(np.abs(w).max(axis=0 if by_column else 1, keepdims=True), 1e-12) / 127.0
+        q = np.clip(np.round(w / scale), -127, 127).astype(np.int8)
+        m.graph.initializer.remove(init)
+        m.graph.initializer.extend([numpy_helper.from_array(q, init.name + '_int8'),
+                                    numpy_helper.from_array(scale.astype(np.float32), init.name + '_scale')])
+        widened += [helper.make_node('Cast', [init.name + '_int8'], [init.name + '_wide'], to=onnx.TensorProto.FLOAT),
+                    helper.make_node('Mul', [init.name + '_wide', init.name + '_scale'], [init.name])]
+    nodes = widened + list(m.graph.node)
+    del m.graph.node[:]
+    m.graph.node.extend(nodes)
+    onnx.save(m, path)
+
+
+def write_training_summary(ck, folder):
+    """What the model card quotes about training, taken from the run's own log."""
     args = ck['args']
     tokens_per_step = args['batch'] * args['block']
     rated = [e for e in ck['log'] if e.get('tokens_per_s')]
@@ -62,19 +96,19 @@ def write_training_summary(ck):
         'tokens_seen': ck['step'] * tokens_per_step,
         # Each log entry covers 10 steps (held-out evaluations included), so this sums to the wall time.
         'wall_seconds_estimate': round(sum(10 * tokens_per_step / e['tokens_per_s'] for e in rated)),
-        'torch': torch.__version__,
-        'hardware': f'{os.cpu_count()} CPU cores ({platform.machine()})' + (', CUDA' if torch.cuda.is_available() else ', no GPU'),
+        'best': ck.get('figures'),
+        'trained_on': ck.get('trained_on') or f'{os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}',
         'log': [e for e in ck['log'] if e['step'] % 100 == 0 or 'valid_story' in e],
     }
-    with open(os.path.join(MODEL_DIR, 'training.json'), 'w') as f:
+    with open(os.path.join(folder, 'training.json'), 'w') as f:
         json.dump(summary, f, indent=1)
 
 
-def load(ckpt_path):
-    ck = torch.load(ckpt_path, map_location='cpu')
-    model = LLaMA(Config(**ck['config']))
-    model.load_state_dict(ck['model'])
-    return model.eval(), ck
+def load(weights_path):
+    state, meta = load_quantized(weights_path)
+    model = LLaMA(Config(**meta['config']))
+    model.load_state_dict(state)
+    return model.eval(), meta
 
 
 def empty_past(cfg, batch=1):
@@ -93,9 +127,11 @@ def run(step, ids, past):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--ckpt', default=os.path.join(HERE, '..', 'build', 'ckpt.pt'))
+    ap.add_argument('--weights', default=os.path.join(HERE, '..', 'build', 'best.npz'))
+    ap.add_argument('--model-dir', default=MODEL_DIR, help='the model folder (its tokenizer.json must be there)')
+    ap.add_argument('--corpus', default=os.path.join(HERE, '..', 'build', 'corpus'), help='its corpus.json is copied')
     args = ap.parse_args()
-    model, ck = load(args.ckpt)
+    model, ck = load(args.weights)
     cfg = model.cfg
     step = CachedStep(model).eval()
     names_in = ['input_ids', 'attention_mask', 'position_ids']
@@ -110,13 +146,15 @@ def main():
             dynamic[names_out[-1]] = {0: 'batch_size', 2: 'total_sequence_length'}
     past = [torch.randn(1, cfg.n_kv_head, 2, cfg.head_dim) for _ in range(2 * cfg.n_layer)]
     _, _, example = run(step, [5, 6, 7], past)
-    os.makedirs(os.path.join(MODEL_DIR, 'onnx'), exist_ok=True)
-    path = os.path.join(MODEL_DIR, 'onnx', 'model.onnx')
+    os.makedirs(os.path.join(args.model_dir, 'onnx'), exist_ok=True)
+    path = os.path.join(args.model_dir, 'onnx', 'model.onnx')
     with torch.no_grad():
         torch.onnx.export(step, (*example, *past), path, input_names=names_in, output_names=names_out,
                           dynamic_axes=dynamic, opset_version=14, do_constant_folding=True)
     share_tied_embedding(path)
+    store_in_8_bits(path)
     onnx.checker.check_model(path)
+    shutil.copy(os.path.join(args.corpus, 'corpus.json'), os.path.join(args.model_dir, 'corpus.json'))
 
     config = {
         'model_type': 'llama', 'architectures': ['LlamaForCausalLM'], 'vocab_size': cfg.vocab_size,
@@ -126,15 +164,16 @@ def main():
         'hidden_act': 'silu', 'tie_word_embeddings': True, 'bos_token_id': None, 'eos_token_id': 0, 'pad_token_id': 0,
         'torch_dtype': 'float32', 'training_steps': ck['step'], 'parameters': ck['params'],
     }
-    with open(os.path.join(MODEL_DIR, 'config.json'), 'w') as f:
+    with open(os.path.join(args.model_dir, 'config.json'), 'w') as f:
         json.dump(config, f, indent=2)
-    with open(os.path.join(MODEL_DIR, 'generation_config.json'), 'w') as f:
+    with open(os.path.join(args.model_dir, 'generation_config.json'), 'w') as f:
         json.dump({'eos_token_id': 0, 'pad_token_id': 0, 'max_length': cfg.max_len}, f, indent=2)
 
-    write_training_summary(ck)
-    with open(os.path.join(MODEL_DIR, 'tokenizer.json'), encoding='utf-8') as f:
-        merges = [tuple(m.split(' ')) for m in json.load(f)['model']['merges']]
-    tok = Tokenizer(merges)
+    write_training_summary(ck, args.model_dir)
+    with open(os.path.join(args.model_dir, 'tokenizer.json'), encoding='utf-8') as f:
+        saved = json.load(f)
+    specials = [t['content'] for t in sorted(saved['added_tokens'], key=lambda t: t['id'])]
+    tok = Tokenizer([tuple(m.split(' ')) for m in saved['model']['merges']], specials)
     cases = []
     with torch.no_grad():
         for prompt in FIXTURE_PROMPTS:
@@ -150,7 +189,7 @@ def main():
     with open(os.path.join(HERE, 'fixtures', 'onnx-logits.json'), 'w') as f:
         json.dump({'checkpointStep': ck['step'], 'cases': cases}, f, separators=(',', ':'))
     print(f'exported step {ck["step"]} to {path} ({os.path.getsize(path) / 1e6:.1f} MB)')
-    assert len(SPECIALS) <= cfg.vocab_size
+    assert len(specials) <= cfg.vocab_size
 
 
 if __name__ == '__main__':

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { loadModel, type LoadedModel } from '../../src/model/causal-lm';
-import type { EmotionWeights } from '../../src/tagger/emotion';
-import { parseEmotionWeights } from '../../src/tagger/weights-file';
+import type { Tagger } from '../../src/tagger/index';
+import { parseTagger } from '../../src/tagger/weights-file';
 import { MODEL_DIR, MODEL_NAME } from './paths';
 
 /** Points transformers.js at the repository's model folder, with no hub access. */
@@ -18,6 +18,6 @@ export async function loadNodeModel(threads?: number): Promise<LoadedModel> {
   return loadModel(MODEL_NAME, 'cpu', undefined, threads);
 }
 
-export function loadTaggerWeights(): EmotionWeights {
-  return parseEmotionWeights(JSON.parse(readFileSync(join(MODEL_DIR, 'tagger.json'), 'utf8')));
+export function loadTagger(): Tagger {
+  return parseTagger(JSON.parse(readFileSync(join(MODEL_DIR, 'tagger.json'), 'utf8')));
 }

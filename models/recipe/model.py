@@ -21,6 +21,7 @@ class Config:
     max_len: int = 384
     rope_theta: float = 10000.0
     norm_eps: float = 1e-5
+    dropout: float = 0.0
 
     @property
     def head_dim(self):
@@ -105,11 +106,13 @@ class Block(nn.Module):
         self.self_attn = Attention(cfg)
         self.post_attention_layernorm = RMSNorm(cfg.d_model, cfg.norm_eps)
         self.mlp = MLP(cfg)
+        # Residual dropout: the stories are few, and a long run sees each many times.
+        self.drop = nn.Dropout(cfg.dropout)
 
     def forward(self, x, cos, sin, mask, past=None):
         a, present = self.self_attn(self.input_layernorm(x), cos, sin, mask, past)
-        x = x + a
-        return x + self.mlp(self.post_attention_layernorm(x)), present
+        x = x + self.drop(a)
+        return x + self.drop(self.mlp(self.post_attention_layernorm(x))), present
 
 
 class LLaMA(nn.Module):

@@ -17,11 +17,14 @@ import regex
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(HERE, '..', 'build')
 MODEL_DIR = os.path.join(HERE, '..', 'tagplay-3m')
-SPECIALS = ['<|endoftext|>', '<story>', '<comment>', '<happy>', '<sad>', '<angry>', '<scared>',
-            '<surprised>', '<disgusted>', '<neutral>', '<rude>']
 # GPT-2's pre-tokenizer, the one transformers.js applies for a ByteLevel pre_tokenizer with use_regex.
 PRETOKENIZE = regex.compile(r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""")
-SPECIAL_SPLIT = regex.compile('(' + '|'.join(regex.escape(s) for s in SPECIALS) + ')')
+
+
+def specials_of(corpus):
+    """The special tokens (end of text, genre, emotion and flag tags) in id order, as tag-corpus.ts wrote them."""
+    with open(os.path.join(corpus, 'specials.json')) as f:
+        return json.load(f)
 
 
 def bytes_to_unicode():
@@ -40,20 +43,21 @@ def bytes_to_unicode():
 BYTE_CHARS = bytes_to_unicode()
 
 
-def words_of(text):
+def words_of(text, specials):
     """Pre-tokenized words (as byte-level strings) and specials, in order."""
-    for part in SPECIAL_SPLIT.split(text):
+    split = regex.compile('(' + '|'.join(regex.escape(s) for s in specials) + ')')
+    for part in split.split(text):
         if not part:
             continue
-        if part in SPECIALS:
+        if part in specials:
             yield part, True
         else:
             for w in PRETOKENIZE.findall(part):
                 yield ''.join(BYTE_CHARS[b] for b in w.encode('utf-8')), False
 
 
-def train_bpe(text, vocab_size):
-    counts = collections.Counter(w for w, special in words_of(text) if not special)
+def train_bpe(text, vocab_size, specials):
+    counts = collections.Counter(w for w, special in words_of(text, specials) if not special)
     words = [list(w) for w in counts]
     freqs = list(counts.values())
     pairs = collections.Counter()
@@ -66,7 +70,7 @@ def train_bpe(text, vocab_size):
     heap = [(-c, p) for p, c in pairs.items()]
     heapq.heapify(heap)
     merges = []
-    n_merges = vocab_size - len(SPECIALS) - 256
+    n_merges = vocab_size - len(specials) - 256
     while len(merges) < n_merges and heap:
         # Highest count wins; ties go to the smallest pair so training is deterministic.
         neg, best = heapq.heappop(heap)
@@ -107,8 +111,9 @@ def train_bpe(text, vocab_size):
 
 
 class Tokenizer:
-    def __init__(self, merges):
-        self.vocab = {s: i for i, s in enumerate(SPECIALS)}
+    def __init__(self, merges, specials):
+        self.specials = specials
+        self.vocab = {s: i for i, s in enumerate(specials)}
         for b in range(256):
             self.vocab[BYTE_CHARS[b]] = len(self.vocab)
         for a, b in merges:
@@ -133,13 +138,13 @@ class Tokenizer:
 
     def encode(self, text):
         ids = []
-        for w, special in words_of(text):
+        for w, special in words_of(text, self.specials):
             ids.extend([self.vocab[w]] if special else self.bpe(w))
         return ids
 
     def save(self, folder, max_length):
         added = [{'id': i, 'content': s, 'single_word': False, 'lstrip': False, 'rstrip': False,
-                  'normalized': False, 'special': True} for i, s in enumerate(SPECIALS)]
+                  'normalized': False, 'special': True} for i, s in enumerate(self.specials)]
         tokenizer = {
             'version': '1.0', 'truncation': None, 'padding': None, 'added_tokens': added, 'normalizer': None,
             'pre_tokenizer': {'type': 'ByteLevel', 'add_prefix_space': False, 'trim_offsets': True, 'use_regex': True},
@@ -162,16 +167,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--vocab', type=int, default=4096)
     ap.add_argument('--max-length', type=int, default=384)
+    ap.add_argument('--corpus', default=os.path.join(BUILD, 'corpus'))
+    ap.add_argument('--model-dir', default=MODEL_DIR)
     args = ap.parse_args()
-    corpus = os.path.join(BUILD, 'corpus')
+    corpus = args.corpus
+    specials = specials_of(corpus)
     with open(os.path.join(corpus, 'train.txt'), encoding='utf-8') as f:
         train = f.read()
-    merges = train_bpe(train, args.vocab)
-    tok = Tokenizer(merges)
-    os.makedirs(MODEL_DIR, exist_ok=True)
-    tok.save(MODEL_DIR, args.max_length)
+    merges = train_bpe(train, args.vocab, specials)
+    tok = Tokenizer(merges, specials)
+    os.makedirs(args.model_dir, exist_ok=True)
+    tok.save(args.model_dir, args.max_length)
+    valid = sorted(f[:-4] for f in os.listdir(corpus) if f.startswith('valid-') and f.endswith('.txt'))
     # Documents are joined by '\n' in the text files; the separator is not part of any document.
-    for name in ['train', 'valid-story', 'valid-comment']:
+    for name in ['train'] + valid:
         with open(os.path.join(corpus, name + '.txt'), encoding='utf-8') as f:
             docs = f.read().split('<|endoftext|>\n')
         ids = [i for k, d in enumerate(docs) for i in tok.encode(d if k == len(docs) - 1 else d + '<|endoftext|>')]

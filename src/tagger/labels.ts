@@ -2,7 +2,7 @@
 export const EMOTIONS = ['happy', 'sad', 'angry', 'scared', 'surprised', 'disgusted', 'neutral'] as const;
 export type Emotion = (typeof EMOTIONS)[number];
 export const RUDE = 'rude';
-export const GENRES = ['story', 'comment'] as const;
+export const GENRES = ['story', 'comment', 'tale'] as const;
 export type Genre = (typeof GENRES)[number];
 export const END_OF_TEXT = '<|endoftext|>';
 

@@ -1,21 +1,23 @@
 import { EMOTIONS, type Emotion } from './labels';
 import type { EmotionWeights } from './emotion';
+import type { Tagger } from './index';
 
 /**
  * `tagger.json` as stored: weights (already rounded to hundredths) as little-endian int16 in base64,
  * with the feature names newline-joined. A third the size of plain JSON, and exactly the same numbers.
  */
-export interface PackedEmotionWeights {
-  format: 'tagplay-tagger-1';
+export interface PackedTagger {
+  format: 'tagplay-tagger-2';
   labels: Emotion[];
   bias: number[];
   features: string;
   weights: string;
+  story: Tagger['story'];
 }
 
 const SCALE = 100;
 
-export function packEmotionWeights(model: EmotionWeights): PackedEmotionWeights {
+export function packTagger({ classifier: model, story }: Tagger): PackedTagger {
   const names = Object.keys(model.weights);
   const k = model.labels.length;
   const ints = new Int16Array(names.length * k);
@@ -28,18 +30,26 @@ export function packEmotionWeights(model: EmotionWeights): PackedEmotionWeights 
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
   return {
-    format: 'tagplay-tagger-1',
+    format: 'tagplay-tagger-2',
     labels: model.labels,
     bias: model.bias,
     features: names.join('\n'),
     weights: btoa(binary),
+    story,
   };
 }
 
+const isNumberMap = (v: unknown): v is Partial<Record<Emotion, number>> =>
+  typeof v === 'object' &&
+  v !== null &&
+  Object.entries(v).every(([k, n]) => (EMOTIONS as readonly string[]).includes(k) && typeof n === 'number');
+
 /** Validates and unpacks `tagger.json`; throws a message that names what is wrong. */
-export function parseEmotionWeights(value: unknown): EmotionWeights {
-  const v = value as Partial<PackedEmotionWeights> | null;
-  if (!v || v.format !== 'tagplay-tagger-1') throw new Error('tagger.json: unknown format');
+export function parseTagger(value: unknown): Tagger {
+  const v = value as Partial<PackedTagger> | null;
+  if (!v || v.format !== 'tagplay-tagger-2') throw new Error('tagger.json: unknown format');
+  if (!v.story || !isNumberMap(v.story.carry) || !isNumberMap(v.story.minProbability))
+    throw new Error('tagger.json: bad story settings');
   if (!Array.isArray(v.labels) || !v.labels.every((l) => (EMOTIONS as readonly string[]).includes(l)))
     throw new Error('tagger.json: bad labels');
   if (!Array.isArray(v.bias) || v.bias.length !== v.labels.length) throw new Error('tagger.json: bad bias');
@@ -54,5 +64,8 @@ export function parseEmotionWeights(value: unknown): EmotionWeights {
   names.forEach((name, i) => {
     weights[name] = Array.from(ints.subarray(i * k, i * k + k), (n) => n / SCALE);
   });
-  return { labels: v.labels, bias: v.bias, weights };
+  return {
+    classifier: { labels: v.labels, bias: v.bias, weights },
+    story: { carry: v.story.carry, minProbability: v.story.minProbability },
+  };
 }

@@ -1,6 +1,5 @@
-import { labelSentence, type SentenceLabel } from '../tagger';
-import type { EmotionWeights } from '../tagger/emotion';
-import { parseEmotionWeights } from '../tagger/weights-file';
+import { labelSentences, type SentenceLabel, type Tagger } from '../tagger';
+import { parseTagger } from '../tagger/weights-file';
 import type { TaggedSentence } from './sentences';
 
 export interface Verdict {
@@ -10,30 +9,29 @@ export interface Verdict {
   agrees: boolean;
 }
 
-export async function loadTagger(url: string): Promise<EmotionWeights> {
+export async function loadTagger(url: string): Promise<Tagger> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`tagger.json: ${response.status} ${response.statusText}`);
-  return parseEmotionWeights(await response.json());
+  return parseTagger(await response.json());
 }
 
 /**
- * Labels each finished sentence with the tagger that labelled the training data. Labels are cached by
- * text, since the stream re-checks its sentences every frame while it grows.
+ * Labels each finished sentence with the tagger that labelled the training data, reading the story as it did: a
+ * sentence's label also depends on the sentences before it. Labels are cached by the text up to and including the
+ * sentence, since the stream re-checks its sentences every frame while it grows.
  */
-export function crossCheck(
-  sentences: TaggedSentence[],
-  weights: EmotionWeights,
-  cache: Map<string, SentenceLabel>,
-): Verdict[] {
-  return sentences
-    .filter((s) => s.complete)
-    .map((sentence) => {
-      const text = sentence.text.trim();
-      let label = cache.get(text);
-      if (!label) {
-        label = labelSentence(weights, text);
-        cache.set(text, label);
-      }
-      return { sentence, label, agrees: label.emotion === sentence.emotion && label.rude === sentence.rude };
-    });
+export function crossCheck(sentences: TaggedSentence[], tagger: Tagger, cache: Map<string, SentenceLabel>): Verdict[] {
+  const complete = sentences.filter((s) => s.complete);
+  const texts = complete.map((s) => s.text.trim());
+  const contextKey = (i: number) => texts.slice(0, i + 1).join('\n');
+  let labels = texts.map((_, i) => cache.get(contextKey(i)));
+  if (labels.some((l) => !l)) {
+    const fresh = labelSentences(tagger, texts, 'story');
+    fresh.forEach((l, i) => cache.set(contextKey(i), l));
+    labels = fresh;
+  }
+  return complete.map((sentence, i) => {
+    const label = labels[i]!;
+    return { sentence, label, agrees: label.emotion === sentence.emotion && label.rude === sentence.rude };
+  });
 }

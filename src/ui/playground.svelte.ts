@@ -7,7 +7,7 @@ import type { SamplingParams } from '../steering/sampler';
 import { allTags, type TagGroup } from '../steering/tags';
 import type { TimelineEntry } from '../steering/timeline';
 import type { SentenceLabel } from '../tagger';
-import type { EmotionWeights } from '../tagger/emotion';
+import type { Tagger } from '../tagger';
 import type { Transcript, TranscriptToken } from '../transcript/types';
 import type { Backend, DeviceChoice, LoadProgress, RunEnd, RunErrorKind, RunRequest, StepBatch } from '../worker/api';
 import { loadFailureKind, type LoadFailureKind } from '../worker/load-failure';
@@ -135,7 +135,7 @@ export class Playground {
   private idlePolicy = $state.raw<Policy>({});
   /** Live changes sent during the current run, in order; the worker echoes them in its timeline. */
   private live = $state.raw<PolicyChange[]>([]);
-  private tagger = $state.raw<EmotionWeights | null>(null);
+  private tagger = $state.raw<Tagger | null>(null);
   private worker: ModelWorker | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   /** Every change sent to the worker during the current run, in order; unlike `live`, kept after the run. */

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSamples, labelShare, modelTagShare, type Sample } from '../../models/recipe/control';
 import { INVITING_PROMPTS } from '../../models/recipe/prompts';
-import { loadNodeModel, loadTaggerWeights } from '../../models/recipe/load-node';
+import { loadNodeModel, loadTagger } from '../../models/recipe/load-node';
 import type { LoadedModel } from '../../src/model/causal-lm';
 import type { Policy } from '../../src/steering/policy';
-import type { EmotionWeights } from '../../src/tagger/emotion';
+import type { Tagger } from '../../src/tagger/index';
 
 // A short run of the full evaluation (npm run model:eval) on the committed model, small enough for CI.
 const SAMPLES = 16;
@@ -12,13 +12,13 @@ const TOKENS = 80;
 
 describe('control smoke run on the committed model', () => {
   let model: LoadedModel;
-  let weights: EmotionWeights;
+  let tagger: Tagger;
   const run = (prompt: string, policy: Policy): Promise<Sample[]> =>
-    generateSamples(model, weights, { prompt, policy, samples: SAMPLES, tokens: TOKENS, firstSeed: 1 });
+    generateSamples(model, tagger, { prompt, policy, samples: SAMPLES, tokens: TOKENS, firstSeed: 1 });
 
   beforeAll(async () => {
     model = await loadNodeModel();
-    weights = loadTaggerWeights();
+    tagger = loadTagger();
   });
 
   it('forcing <happy> makes the model tag every sentence happy, and the tagger agrees more often than in free text', async () => {

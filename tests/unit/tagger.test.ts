@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cueEmotion } from '../../src/tagger/cues';
-import { labelSentence, splitSentences } from '../../src/tagger/index';
+import { labelSentence, labelSentences, splitSentences } from '../../src/tagger/index';
 import { isRude } from '../../src/tagger/rude';
-import { parseEmotionWeights } from '../../src/tagger/weights-file';
+import { parseTagger } from '../../src/tagger/weights-file';
 
 describe('splitSentences', () => {
   it.each([
@@ -48,10 +48,18 @@ describe('cueEmotion', () => {
     expect(cueEmotion(text)).toBeNull();
   });
 
-  it('gives no emotion when the cues disagree, or there are none', () => {
-    expect(cueEmotion('She was happy but also sad.')).toBeNull();
+  it('names the rarer emotion when the cues disagree, and none when there are none', () => {
+    expect(cueEmotion('She was happy but also sad.')).toBe('sad');
+    expect(cueEmotion('Lily was scared and sad.')).toBe('scared');
     expect(cueEmotion('The cat sat on the mat.')).toBeNull();
   });
+
+  it.each(['Tom and Sue cross the road.', 'Suddenly, a bird flew by.', 'The branch snapped.', 'Can you help me find it?'])(
+    'reads no emotion into the ambiguous words of %j',
+    (text) => {
+      expect(cueEmotion(text)).toBeNull();
+    },
+  );
 });
 
 describe('isRude', () => {
@@ -72,10 +80,8 @@ describe('isRude', () => {
   });
 });
 
-describe('labelSentence with the shipped tagger weights', () => {
-  const weights = parseEmotionWeights(
-    JSON.parse(readFileSync(join(import.meta.dirname, '../../models/tagplay-3m/tagger.json'), 'utf8')),
-  );
+describe('the tagger with the shipped settings', () => {
+  const tagger = parseTagger(JSON.parse(readFileSync(join(import.meta.dirname, '../../models/tagplay-8m/tagger.json'), 'utf8')));
 
   it.each([
     ['Tom was very angry.', 'angry'],
@@ -83,10 +89,27 @@ describe('labelSentence with the shipped tagger weights', () => {
     ['The little girl cried and cried.', 'sad'],
     ['Lily was terrified of the big dog.', 'scared'],
   ])('labels %j as %s', (text, emotion) => {
-    expect(labelSentence(weights, text)).toEqual({ emotion, rude: false });
+    expect(labelSentence(tagger, text)).toEqual({ emotion, rude: false });
   });
 
   it('flags a rude sentence', () => {
-    expect(labelSentence(weights, 'You stupid idiot, get out!').rude).toBe(true);
+    expect(labelSentence(tagger, 'You stupid idiot, get out!').rude).toBe(true);
+  });
+
+  it('carries an angry episode over the sentences that follow it, until the story moves on', () => {
+    const story = ['Tom was angry.', 'He kicked the box across the room.', 'The next day, the sun came up.'];
+    expect(tagger.story.carry.angry).toBeGreaterThan(0);
+    expect(labelSentences(tagger, story, 'story').map((l) => l.emotion)).toEqual(['angry', 'angry', 'neutral']);
+  });
+
+  it('labels a sentence alone without the episode, and an episode only forward', () => {
+    expect(labelSentence(tagger, 'He kicked the box across the room.').emotion).toBe('neutral');
+    const before = labelSentences(tagger, ['He kicked the box across the room.', 'Tom was angry.'], 'story');
+    expect(before[0].emotion).toBe('neutral');
+  });
+
+  it('carries no episode in comments', () => {
+    const labels = labelSentences(tagger, ['I am so angry.', 'The bus was late again today.'], 'comment');
+    expect(labels[1].emotion).not.toBe('angry');
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corporaRoot, goEmotionsEkman, tinyStories } from '../../models/recipe/corpora';
 import { AutoTokenizer } from '@huggingface/transformers';
-import { loadTaggerWeights, useLocalModels } from '../../models/recipe/load-node';
+import { loadTagger, useLocalModels } from '../../models/recipe/load-node';
 import { MODEL_NAME } from '../../models/recipe/paths';
 import { labelText, taggedSentence } from '../../src/tagger/index';
 
@@ -25,13 +25,13 @@ describe('tokenizer parity: transformers.js vs the recipe tokenizer', () => {
     const root = corporaRoot([]);
     const stories = tinyStories(root);
     const comments = goEmotionsEkman(root, 'train');
-    const weights = loadTaggerWeights();
+    const weights = loadTagger();
     useLocalModels();
     const tokenizer = await AutoTokenizer.from_pretrained(MODEL_NAME, { local_files_only: true });
     const mismatches: string[] = [];
     for (const row of fixture) {
       const doc = row.genre === 'story' ? stories[row.doc] : comments[row.doc].text.trim();
-      const { sentence, label } = labelText(weights, doc)[row.sentence];
+      const { sentence, label } = labelText(weights, doc, row.genre)[row.sentence];
       const ids = tokenizer.encode(taggedSentence(label, sentence));
       if (JSON.stringify(ids) !== JSON.stringify(row.ids)) mismatches.push(`${row.genre} ${row.doc}:${row.sentence}`);
     }
