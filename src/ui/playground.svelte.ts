@@ -17,7 +17,7 @@ import { applyChanges } from './policy-view';
 import { promptPieces, taggedSentences } from './sentences';
 import { shareHash } from './share-link';
 import { summarizeTemptation } from './temptation';
-import { measureMemory, type TestHooks } from './test-hooks';
+import { measureMemory, type SentChange, type TestHooks } from './test-hooks';
 import { TokenViews, type TokenView } from './token-view';
 import { remoteCallback, startModelWorker, type ModelWorker } from './worker-client';
 
@@ -139,7 +139,7 @@ export class Playground {
   private worker: ModelWorker | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   /** Every change sent to the worker during the current run, in order; unlike `live`, kept after the run. */
-  private sent: PolicyChange[] = [];
+  private sent: SentChange[] = [];
   /** The device the current worker was asked for. */
   private device: DeviceChoice = 'auto';
   readonly testHooks = testHooksWanted();
@@ -321,7 +321,7 @@ export class Playground {
   change(change: PolicyChange): void {
     if (this.running) {
       this.live = [...this.live, change];
-      this.sent.push(change);
+      this.sent.push({ change, tokensShown: this.run?.tokens.length ?? 0 });
       void this.worker?.api.change(change);
     } else if (change.kind !== 'insert') {
       this.idlePolicy = applyChanges(this.idlePolicy, [change], this.groups);
@@ -545,7 +545,7 @@ export class Playground {
     return {
       terminateWorker: () => worker().terminate(),
       injectFault: (fault) => worker().api.injectFault(fault),
-      sentChanges: () => this.sent.map((change) => ({ ...change })),
+      sentChanges: () => this.sent.map((sent) => ({ ...sent, change: { ...sent.change } })),
       workerTimeline: () => worker().api.timeline(),
       memory: async () => ({ ...(await measureMemory()), workerWasmBytes: (await worker().api.memory()).wasmBytes }),
     };

@@ -79,6 +79,8 @@ export class RunLoop {
   private readonly failure: Promise<never>;
   private rejectFailure: (error: unknown) => void = () => {};
   private failedWith: { error: unknown } | null = null;
+  /** Changes that arrived after the run ended: no token can carry them, so they are kept apart from the timeline. */
+  readonly late: PolicyChange[] = [];
 
   /** `explain` turns an error that ended the run into what the page is told. */
   constructor(
@@ -108,7 +110,10 @@ export class RunLoop {
   }
 
   change(change: PolicyChange): void {
-    if (this.ended) return;
+    if (this.ended) {
+      this.late.push(change);
+      return;
+    }
     this.generation.change(change);
     this.liveChanges++;
     // While paused no step will carry the entry to the page soon, so send it now.

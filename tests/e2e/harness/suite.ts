@@ -21,9 +21,13 @@ export interface Budget {
   paceStep: number;
   /**
    * Sampled emotion tags required after each ban, force or boost, so that the check has something to
-   * check; short WebGPU runs may have none.
+   * check: at least one, found for short runs by choosing `seed` and `prompts`.
    */
   sentenceStartsAfter: number;
+  /** The seed of the ban, force and boost runs. */
+  seed: number;
+  /** The prompts of the ban run, and of the force and boost runs. */
+  prompts: { ban: string; steer: string };
   /** Where to save a screenshot of the playground after the ban, for the README. */
   screenshot?: string;
 }
@@ -106,7 +110,8 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
     });
 
     it('bans <angry> mid-stream: none is sampled after the recorded index, and its pre-ban probability is still recorded', async () => {
-      await playground.setPrompt('<story><angry>Tom was very angry.');
+      await playground.setPrompt(budget.prompts.ban);
+      await playground.setSeed(budget.seed);
       await playground.setRange('Temptation threshold', 0.01);
       await playground.stepTo(budget.changeAfter);
       await playground.setMode('angry', 'ban');
@@ -178,7 +183,7 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
 
     it('forces <angry> mid-stream, and inserts it as the very next token', async () => {
       await playground.page.getByTestId('reset-tags').click();
-      await playground.setPrompt('<story><happy>Once upon a time');
+      await playground.setPrompt(budget.prompts.steer);
       await playground.stepTo(budget.changeAfter);
       await playground.setMode('angry', 'force');
       await playground.insertNow('angry');
