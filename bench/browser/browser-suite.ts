@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { MODEL_DIR, MODEL_NAME } from '../../models/recipe/paths';
 import type { Backend } from '../../src/worker/api';
 import type { PageSuiteResult } from '../web/page-api';
 import { measureLoads, measureStreaming, type AppMeasure } from './app-page';
@@ -48,7 +49,7 @@ export function serveBench(): Promise<StaticServer> {
     { prefix: '/tagplay/', dir: SITE_DIR },
     { prefix: '/tagplay-unminified/', dir: UNMINIFIED_SITE_DIR },
     { prefix: '/bench/', dir: PAGE_DIR },
-    { prefix: '/bench/models/tagplay-3m/', dir: resolve(REPO, 'models/tagplay-3m') },
+    { prefix: `/bench/models/${MODEL_NAME}/`, dir: MODEL_DIR },
     { prefix: '/bench/ort/', dir: resolve(REPO, 'node_modules/onnxruntime-web/dist') },
   ]);
 }

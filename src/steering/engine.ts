@@ -2,7 +2,7 @@ import { applyPolicy } from './hook';
 import { applyChange, type Policy, type PolicyChange } from './policy';
 import { createRandom } from './random';
 import { alternatives, sampleToken, type SamplingParams } from './sampler';
-import { allTags, type TagGroup } from './tags';
+import { allTags, groupMembersOf, type TagGroup } from './tags';
 import type { TimelineEntry } from './timeline';
 
 /** A causal language model with a KV cache: feeding tokens returns the logits for the next one. */
@@ -68,7 +68,7 @@ export class Generation {
     this.scheduled = [...(settings.timeline ?? [])].sort((a, b) => a.tokenIndex - b.tokenIndex);
     this.pending = [...settings.promptIds];
     this.tagIds = new Map(allTags(groups).map((t) => [t.name, t.id]));
-    this.groupMembers = (tag) => groups.find((g) => g.tags.some((t) => t.name === tag))?.tags.map((t) => t.name) ?? [];
+    this.groupMembers = groupMembersOf(groups);
     model.reset();
   }
 

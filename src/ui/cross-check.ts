@@ -1,7 +1,7 @@
 import { labelSentence, type SentenceLabel } from '../tagger';
 import type { EmotionWeights } from '../tagger/emotion';
 import { parseEmotionWeights } from '../tagger/weights-file';
-import type { TaggedSentence } from './sentences';
+import type { TaggedSentence } from '../transcript/cut-at-tags';
 
 export interface Verdict {
   sentence: TaggedSentence;
@@ -34,6 +34,6 @@ export function crossCheck(
         label = labelSentence(weights, text);
         cache.set(text, label);
       }
-      return { sentence, label, agrees: label.emotion === sentence.emotion && label.rude === sentence.rude };
+      return { sentence, label, agrees: label.emotion === sentence.tag && label.rude === sentence.flagged };
     });
 }

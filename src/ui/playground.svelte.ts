@@ -1,21 +1,34 @@
+import { errorText } from '../error-text';
+import { MODEL_NAME } from '../model/model-name';
 import { decodeShareState } from '../share/codec';
 import { defaultShareState } from '../share/defaults';
 import { LIMITS } from '../share/limits';
 import { SHARE_VERSION, type ShareState } from '../share/state';
 import type { Policy, PolicyChange } from '../steering/policy';
 import type { SamplingParams } from '../steering/sampler';
-import { allTags, type TagGroup } from '../steering/tags';
+import { allTags, sentenceTags, type TagGroup } from '../steering/tags';
 import type { TimelineEntry } from '../steering/timeline';
 import type { SentenceLabel } from '../tagger';
 import type { EmotionWeights } from '../tagger/emotion';
-import type { Transcript, TranscriptToken } from '../transcript/types';
-import type { Backend, DeviceChoice, LoadProgress, RunEnd, RunErrorKind, RunRequest, StepBatch } from '../worker/api';
+import { cutAtTags, promptPieces } from '../transcript/cut-at-tags';
+import type { Transcript } from '../transcript/types';
+import type {
+  Backend,
+  DeviceChoice,
+  LoadProgress,
+  RunEnd,
+  RunErrorKind,
+  RunRequest,
+  StepBatch,
+  TokenStep,
+} from '../worker/api';
 import { loadFailureKind, type LoadFailureKind } from '../worker/load-failure';
 import { crossCheck, loadTagger, type Verdict } from './cross-check';
 import { FrameQueue } from './frame-queue';
 import { applyChanges } from './policy-view';
-import { promptPieces, taggedSentences } from './sentences';
+
 import { shareHash } from './share-link';
+import { useTagColours } from './tag-style';
 import { summarizeTemptation } from './temptation';
 import { measureMemory, type SentChange, type TestHooks } from './test-hooks';
 import { TokenViews, type TokenView } from './token-view';
@@ -81,12 +94,10 @@ const settingsOf = (state: ShareState): Settings => ({
   pace: state.pace,
 });
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /** Where the site lives, e.g. `/tagplay/`: the build uses relative URLs, so the page's own address decides. */
 const basePath = () => new URL(import.meta.env.BASE_URL, document.baseURI).pathname;
 
-const stripView = ({ tag: _tag, banned: _banned, ...token }: TokenView): TranscriptToken => token;
+const stripView = ({ tag: _tag, banned: _banned, ...token }: TokenView): TokenStep => token;
 
 // Tokens reach the page at most this often (about 12 updates a second): reading speed, and each update re-lays out the stream.
 const STREAM_UPDATE_MS = 80;
@@ -153,6 +164,8 @@ export class Playground {
   );
 
   readonly tags = $derived(allTags(this.groups).map((t) => t.name));
+  /** The tags that open a sentence and the flag that may follow them, from the model's vocabulary. */
+  readonly sentenceTags = $derived(sentenceTags(this.groups));
   readonly running = $derived(this.run !== null && this.run.ended === null);
 
   /** The policy in force now: the run's initial policy, its recorded timeline, then the changes still on their way. */
@@ -174,7 +187,7 @@ export class Playground {
       ...run.tokens.map((t) => ({ tag: t.tag, text: t.text, index: t.index })),
     ];
     // Only an end of text finishes the last sentence; a run cut short leaves it unfinished.
-    return taggedSentences(pieces, run.ended === 'end-of-text');
+    return cutAtTags(pieces, this.sentenceTags, run.ended === 'end-of-text');
   });
 
   readonly verdicts: Verdict[] = $derived(this.tagger ? crossCheck(this.sentences, this.tagger, this.labels) : []);
@@ -215,6 +228,7 @@ export class Playground {
       if (this.worker !== worker) return false;
       this.backend = { backend: result.backend, reason: result.reason, webgpuAvailable: result.webgpuAvailable };
       this.groups = result.groups;
+      useTagColours(result.groups);
       this.vocabulary = result.vocabulary;
       this.maxLength = result.maxLength;
       this.phase = 'ready';
@@ -553,7 +567,7 @@ export class Playground {
 
   private loadTaggerOnce(): void {
     if (this.tagger) return;
-    loadTagger(`${basePath()}models/tagplay-3m/tagger.json`)
+    loadTagger(`${basePath()}models/${MODEL_NAME}/tagger.json`)
       .then((weights) => (this.tagger = weights))
       .catch((error: unknown) => (this.taggerError = errorText(error)));
   }

@@ -1,11 +1,11 @@
 import type { Policy } from '../steering/policy';
 import type { TagGroup } from '../steering/tags';
 import type { TimelineEntry } from '../steering/timeline';
-import type { TranscriptToken } from '../transcript/types';
+import type { TokenStep } from '../worker/api';
 import { applyChanges, bannedTags } from './policy-view';
 
 /** A generated token as the stream and chart show it. */
-export interface TokenView extends TranscriptToken {
+export interface TokenView extends TokenStep {
   /** The tag's name when this token is a control tag. */
   tag: string | null;
   /** Every tag banned when this token was drawn, with the probability the model gave it before the ban. */
@@ -29,7 +29,7 @@ export class TokenViews {
     this.policy = initialPolicy;
   }
 
-  view(step: TranscriptToken, timeline: TimelineEntry[]): TokenView {
+  view(step: TokenStep, timeline: TimelineEntry[]): TokenView {
     if (step.policyVersion > this.applied) {
       this.policy = applyChanges(
         this.policy,

@@ -4,7 +4,10 @@
  */
 import { env } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
+import { errorText } from '../error-text';
 import { loadModel, type LoadedModel } from '../model/causal-lm';
+import { MODEL_NAME } from '../model/model-name';
+import { fetchVocabulary } from '../model/vocabulary-fetch';
 import { Generation, type LanguageModel } from '../steering/engine';
 import type {
   Backend,
@@ -18,9 +21,9 @@ import type {
 } from './api';
 import { pickBackend, probeWebGpu } from './backend';
 import { explainLoadFailure } from './load-failure';
-import { RUNTIME_FILES, WORKER_MODEL_FILES } from './model-files';
+import { RUNTIME_FILES, VOCABULARY_FILE, WORKER_MODEL_FILES } from './model-files';
 import { RunLoop, type RunFailure } from './run-loop';
-import { MODEL_NAME, useLocalRuntime } from './runtime-env';
+import { useLocalRuntime } from './runtime-env';
 import { TokenTexts, decodeEach } from './token-text';
 import { trackWasmMemory, wasmMemoryBytes } from './wasm-memory';
 import { WarmUp } from './warm-up';
@@ -57,8 +60,6 @@ function control(action: (loop: RunLoop) => void): void {
   if (opening) opening.push(action);
   else if (current) action(current.loop);
 }
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function decoder(loaded: LoadedModel): (ids: number[]) => string {
   return (ids) => loaded.tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
@@ -165,13 +166,15 @@ const api: WorkerApi = {
       })),
     ];
     try {
+      const tagVocabulary = await fetchVocabulary(new URL(VOCABULARY_FILE, modelDir));
+      const options = { progress: report, vocabulary: tagVocabulary };
       try {
-        model = await loadModel(MODEL_NAME, chosen, report);
+        model = await loadModel(MODEL_NAME, chosen, options);
       } catch (error) {
         if (chosen !== 'webgpu') throw error;
         reason = `WebGPU failed to start (${errorText(error)}), so WASM`;
         chosen = 'wasm';
-        model = await loadModel(MODEL_NAME, chosen, report);
+        model = await loadModel(MODEL_NAME, chosen, options);
       }
     } catch (error) {
       throw await explainLoadFailure(error, needed);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_DIR } from '../../models/recipe/paths';
 import { applyChange, ruleOf, type Policy, type PolicyChange } from '../../src/steering/policy';
 import { PlaygroundPage } from './harness/playground';
 import { startSession, type Session } from './harness/session';
@@ -180,9 +181,9 @@ describe('stress on WASM', () => {
 
   it("a run that reaches the model's context stops cleanly with a notice", async () => {
     const page = playground.page;
-    const config = JSON.parse(
-      await readFile(resolve(import.meta.dirname, '../../models/tagplay-3m/config.json'), 'utf8'),
-    ) as { max_position_embeddings: number };
+    const config = JSON.parse(await readFile(join(MODEL_DIR, 'config.json'), 'utf8')) as {
+      max_position_embeddings: number;
+    };
     const context = config.max_position_embeddings;
     await page.getByTestId('reset-tags').click();
     // About 340 tokens of prompt: the context fills after a few dozen new ones.

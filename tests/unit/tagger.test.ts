@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MODEL_DIR } from '../../models/recipe/paths';
 import { cueEmotion } from '../../src/tagger/cues';
 import { labelSentence, splitSentences } from '../../src/tagger/index';
 import { isRude } from '../../src/tagger/rude';
@@ -73,9 +74,7 @@ describe('isRude', () => {
 });
 
 describe('labelSentence with the shipped tagger weights', () => {
-  const weights = parseEmotionWeights(
-    JSON.parse(readFileSync(join(import.meta.dirname, '../../models/tagplay-3m/tagger.json'), 'utf8')),
-  );
+  const weights = parseEmotionWeights(JSON.parse(readFileSync(join(MODEL_DIR, 'tagger.json'), 'utf8')));
 
   it.each([
     ['Tom was very angry.', 'angry'],

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { MODEL_NAME } from '../../../src/model/model-name';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -17,7 +18,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** The model's folder and its weights, relative to the base path. */
-const MODEL_DIR = 'models/tagplay-3m/';
+const MODEL_DIR = `models/${MODEL_NAME}/`;
 const MODEL_ONNX = `${MODEL_DIR}onnx/model.onnx`;
 
 /**

@@ -2,11 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTagGroups } from '../../../models/recipe/load-node';
 import { encodeShareState } from '../../../src/share/codec';
 import { defaultShareState } from '../../../src/share/defaults';
 import type { ShareState } from '../../../src/share/state';
 import { applyChange, ruleOf, type PolicyChange } from '../../../src/steering/policy';
-import type { Transcript, TranscriptToken } from '../../../src/transcript/types';
+import { sentenceTags } from '../../../src/steering/tags';
+import type { Transcript } from '../../../src/transcript/types';
+import type { TokenStep } from '../../../src/worker/api';
 import type { BackendUnderTest } from './browser';
 import { PlaygroundPage } from './playground';
 import { startSession, type Session } from './session';
@@ -32,7 +35,8 @@ export interface Budget {
   screenshot?: string;
 }
 
-const EMOTIONS = new Set(['<happy>', '<sad>', '<angry>', '<scared>', '<surprised>', '<disgusted>', '<neutral>']);
+/** The tags that open a sentence, from the model's vocabulary. */
+const SENTENCE_TAGS = new Set(sentenceTags(readTagGroups()).opening.map((name) => `<${name}>`));
 
 const entryOf = (transcript: Transcript, matches: (change: PolicyChange) => boolean) => {
   const entry = transcript.state.timeline.find((e) => matches(e.change));
@@ -46,7 +50,7 @@ function expectMidStream(tokenIndex: number, transcript: Transcript) {
   expect(tokenIndex).toBeLessThan(transcript.tokens.length);
 }
 
-const sampledEmotionTags = (tokens: TranscriptToken[]) => tokens.filter((t) => EMOTIONS.has(t.text) && !t.inserted);
+const sampledEmotionTags = (tokens: TokenStep[]) => tokens.filter((t) => SENTENCE_TAGS.has(t.text) && !t.inserted);
 
 /** No token was sampled as `<tag>` while the policy in force for it (by its policy version) banned the tag. */
 function expectBanHeld(transcript: Transcript, tag: string) {
