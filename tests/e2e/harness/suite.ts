@@ -13,7 +13,7 @@ import type { TokenStep } from '../../../src/worker/api';
 import type { BackendUnderTest } from './browser';
 import { PlaygroundPage } from './playground';
 import { startSession, type Session } from './session';
-import type { StaticSite } from './static-server';
+import type { StaticSite } from './session';
 
 export interface Budget {
   /** New tokens per run: WebGPU under SwiftShader manages about three a second, so it gets few. */
