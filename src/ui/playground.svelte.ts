@@ -83,6 +83,8 @@ export interface RunView {
   error: string | null;
   /** Live policy changes the worker has recorded so far. */
   liveEchoed: number;
+  /** The policy after the changes the worker has recorded so far. */
+  policy: Policy;
   backend: Backend;
 }
 
@@ -168,15 +170,11 @@ export class Playground {
   readonly sentenceTags = $derived(sentenceTags(this.groups));
   readonly running = $derived(this.run !== null && this.run.ended === null);
 
-  /** The policy in force now: the run's initial policy, its recorded timeline, then the changes still on their way. */
+  /** The policy in force now: as the worker last reported it, then the changes still on their way to it. */
   readonly policy: Policy = $derived.by(() => {
     const run = this.run;
     if (!run || run.ended !== null) return this.idlePolicy;
-    return applyChanges(
-      run.request.initialPolicy,
-      [...run.timeline.map((e) => e.change), ...this.live.slice(run.liveEchoed)],
-      this.groups,
-    );
+    return applyChanges(run.policy, this.live.slice(run.liveEchoed), this.groups);
   });
 
   readonly sentences = $derived.by(() => {
@@ -301,7 +299,7 @@ export class Playground {
     // Built once per run and never changed.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const tagIds = new Map(allTags(this.groups).map((t) => [t.id, t.name]));
-    this.views = new TokenViews(request.initialPolicy, this.groups, this.tags, tagIds);
+    this.views = new TokenViews(this.tags, tagIds);
     this.run = {
       request,
       timeline: [],
@@ -311,6 +309,7 @@ export class Playground {
       ended: null,
       error: null,
       liveEchoed: 0,
+      policy: request.initialPolicy,
       backend: this.backend.backend,
     };
     const receive = (batch: StepBatch) => this.queue.push({ run: request, batch });
@@ -381,13 +380,14 @@ export class Playground {
       // Batches of a run that has since been replaced are dropped.
       if (owner !== run.request) continue;
       timeline.push(...batch.timeline);
-      for (const step of batch.steps) tokens.push(views.view(step, timeline));
+      for (const step of batch.steps) tokens.push(views.view(step));
       next = {
         ...next,
         timeline,
         tokens,
         paused: batch.paused,
         liveEchoed: batch.liveChanges,
+        policy: batch.policy,
         promptLength: batch.promptLength,
       };
       if (batch.ended) {
@@ -403,11 +403,7 @@ export class Playground {
 
   /** The run is over: its final policy, plus changes the worker got too late, becomes the controls' policy. */
   private finish(run: RunView): void {
-    this.idlePolicy = applyChanges(
-      run.request.initialPolicy,
-      [...run.timeline.map((e) => e.change), ...this.live.slice(run.liveEchoed)],
-      this.groups,
-    );
+    this.idlePolicy = applyChanges(run.policy, this.live.slice(run.liveEchoed), this.groups);
     this.live = [];
     queueMicrotask(() => history.replaceState(null, '', shareHash($state.snapshot(this.shareState))));
   }

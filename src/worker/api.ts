@@ -4,7 +4,7 @@
  * generated steps in batches.
  */
 import type { Step, StopReason } from '../steering/engine';
-import type { PolicyChange } from '../steering/policy';
+import type { Policy, PolicyChange } from '../steering/policy';
 import type { TagGroup } from '../steering/tags';
 import type { TimelineEntry } from '../steering/timeline';
 import type { ShareState } from '../share/state';
@@ -71,6 +71,8 @@ export interface StepBatch {
   timeline: TimelineEntry[];
   /** How many live `change` calls this run has recorded so far; the page's later ones are still on their way. */
   liveChanges: number;
+  /** The policy after every change recorded so far: what the next token will be generated under. */
+  policy: Policy;
   steps: TokenStep[];
   /** Whether the loop is waiting for `resume` or `stepOnce`. */
   paused: boolean;

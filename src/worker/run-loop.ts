@@ -220,6 +220,7 @@ export class RunLoop {
     const batch: StepBatch = {
       timeline,
       liveChanges: this.liveChanges,
+      policy: this.generation.policy,
       steps,
       paused: this.paused && ended === null,
       ended,

@@ -92,11 +92,16 @@ describe('RunLoop', () => {
     const sent = batches.length;
     loop.change({ kind: 'mode', tag: 'happy', mode: 'ban' });
     expect(batches.length).toBe(sent + 1);
-    expect(batches.at(-1)).toMatchObject({ steps: [], paused: true, liveChanges: 1 });
+    expect(batches.at(-1)).toMatchObject({
+      steps: [],
+      paused: true,
+      liveChanges: 1,
+      policy: { happy: { mode: 'ban', boost: 0 } },
+    });
     expect(timeline()).toEqual([{ tokenIndex: 1, change: { kind: 'mode', tag: 'happy', mode: 'ban' } }]);
     loop.stepOnce();
     await until(() => steps().length === 2);
-    expect(steps()[1].policyVersion).toBe(1);
+    expect(steps()[1]).toMatchObject({ policyVersion: 1, applied: { happy: { mode: 'ban', boost: 0 } } });
     loop.stop();
     expect(await done).toBe('user');
   });

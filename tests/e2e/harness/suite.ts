@@ -6,8 +6,8 @@ import { readTagGroups } from '../../../models/recipe/load-node';
 import { encodeShareState } from '../../../src/share/codec';
 import { defaultShareState } from '../../../src/share/defaults';
 import type { ShareState } from '../../../src/share/state';
-import { applyChange, ruleOf, type PolicyChange } from '../../../src/steering/policy';
-import { sentenceTags } from '../../../src/steering/tags';
+import { applyChange, ruleOf, type Policy, type PolicyChange } from '../../../src/steering/policy';
+import { groupMembersOf, sentenceTags } from '../../../src/steering/tags';
 import type { Transcript } from '../../../src/transcript/types';
 import type { TokenStep } from '../../../src/worker/api';
 import type { BackendUnderTest } from './browser';
@@ -35,8 +35,9 @@ export interface Budget {
   screenshot?: string;
 }
 
+const GROUPS = readTagGroups();
 /** The tags that open a sentence, from the model's vocabulary. */
-const SENTENCE_TAGS = new Set(sentenceTags(readTagGroups()).opening.map((name) => `<${name}>`));
+const SENTENCE_TAGS = new Set(sentenceTags(GROUPS).opening.map((name) => `<${name}>`));
 
 const entryOf = (transcript: Transcript, matches: (change: PolicyChange) => boolean) => {
   const entry = transcript.state.timeline.find((e) => matches(e.change));
@@ -52,12 +53,20 @@ function expectMidStream(tokenIndex: number, transcript: Transcript) {
 
 const sampledEmotionTags = (tokens: TokenStep[]) => tokens.filter((t) => SENTENCE_TAGS.has(t.text) && !t.inserted);
 
-/** No token was sampled as `<tag>` while the policy in force for it (by its policy version) banned the tag. */
+/**
+ * The test's own replay of the recorded timeline, independent of the page: the policy in force for each
+ * token (by its policy version) is what the token says the hook applied, and no token was sampled as
+ * `<tag>` while that policy banned the tag.
+ */
 function expectBanHeld(transcript: Transcript, tag: string) {
+  const members = groupMembersOf(GROUPS);
+  let applied: Policy | undefined;
   for (const token of transcript.tokens) {
     const policy = transcript.state.timeline
       .slice(0, token.policyVersion)
-      .reduce((p, e) => applyChange(p, e.change), transcript.state.initialPolicy);
+      .reduce((p, e) => applyChange(p, e.change, members), transcript.state.initialPolicy);
+    applied = token.applied ?? applied;
+    expect(applied, `what token ${token.index} says the hook applied`).toEqual(policy);
     if (ruleOf(policy, tag).mode === 'ban' && !token.inserted)
       expect(token.text, `token ${token.index}`).not.toBe(`<${tag}>`);
   }
