@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
+import { MODEL_NAME } from './src/model/model-name.ts';
 import { MODEL_FILES, RUNTIME_FILES } from './src/worker/model-files.ts';
 
 /**
@@ -39,8 +40,8 @@ export default defineConfig({
     viteStaticCopy({
       targets: [
         ...MODEL_FILES.map((file) => ({
-          src: `models/tagplay-3m/${file}`,
-          dest: `models/tagplay-3m/${file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : ''}`,
+          src: `models/${MODEL_NAME}/${file}`,
+          dest: `models/${MODEL_NAME}/${file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : ''}`,
           rename: { stripBase: true as const },
         })),
         ...RUNTIME_FILES.map((file) => ({

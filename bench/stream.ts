@@ -9,9 +9,8 @@
  */
 import { buildFrameMonitor, buildSites } from './browser/build';
 import { measureStreaming } from './browser/app-page';
-import { profilingOn, serveBench } from './browser/browser-suite';
-import { launchProfile } from './browser/chromium';
-import { guardOrigin } from './browser/origin-guard';
+import { expectLocal, profilingOn, serveBench } from './browser/browser-suite';
+import { launchProfile, watchOrigin } from '../tests/e2e/harness/browser';
 import { NEW_TOKENS } from './core/bench-settings';
 import { renderStreaming } from './report/markdown';
 
@@ -30,7 +29,7 @@ async function main(): Promise<void> {
   const server = await serveBench();
   const chrome = await launchProfile('wasm');
   try {
-    const foreign = guardOrigin(chrome.context, server.url);
+    const foreign = watchOrigin(chrome.context, server.url);
     console.error(`[bench] streaming ${TOKENS} tokens${PROFILE ? ', then again under the CPU profiler' : ''}`);
     // No seed search here: a run that meets end-of-text early is followed by one with the next seed.
     const app = await measureStreaming(
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
       SEED,
       PROFILE ? profilingOn(server) : null,
     );
-    foreign.check();
+    expectLocal(foreign);
     console.log(renderStreaming('WASM', app));
   } finally {
     await chrome.close();

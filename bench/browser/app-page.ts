@@ -6,7 +6,7 @@ import type { FrameStats } from '../web/frame-monitor';
 import { mergeFrameStats } from '../web/frame-monitor';
 import { FRAME_MONITOR_FILE } from './build';
 import { profileMainThread, type ProfileSummary, type SourceResolver } from './cpu-profile';
-import type { Sent, StaticServer } from './static-server';
+import type { Sent, StaticServer } from '../../tests/e2e/harness/static-server';
 import { addCpu, chromiumCpu, cpuSince, type ThreadCpu } from './thread-cpu';
 
 export interface BytesByKind {

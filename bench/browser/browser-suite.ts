@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
+import { MODEL_DIR, MODEL_NAME } from '../../models/recipe/paths';
 import type { Backend } from '../../src/worker/api';
 import type { PageSuiteResult } from '../web/page-api';
 import { measureLoads, measureStreaming, type AppMeasure } from './app-page';
 import { PAGE_DIR, SITE_DIR, UNMINIFIED_SITE_DIR } from './build';
-import { launchProfile } from './chromium';
-import { guardOrigin } from './origin-guard';
+import { launchProfile, watchOrigin } from '../../tests/e2e/harness/browser';
+import { serveStatic, type StaticServer } from '../../tests/e2e/harness/static-server';
 import { siteSources } from './site-sources';
 import { runPageSuite } from './page-suite';
-import { serveStatic, type StaticServer } from './static-server';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -44,13 +44,22 @@ function labelOf(backend: Backend, adapter: string | null): string {
 
 /** The built playground (minified and not), the bench page, the model and onnxruntime, all from one local origin. */
 export function serveBench(): Promise<StaticServer> {
-  return serveStatic([
-    { prefix: '/tagplay/', dir: SITE_DIR },
-    { prefix: '/tagplay-unminified/', dir: UNMINIFIED_SITE_DIR },
-    { prefix: '/bench/', dir: PAGE_DIR },
-    { prefix: '/bench/models/tagplay-3m/', dir: resolve(REPO, 'models/tagplay-3m') },
-    { prefix: '/bench/ort/', dir: resolve(REPO, 'node_modules/onnxruntime-web/dist') },
-  ]);
+  return serveStatic(
+    [
+      { prefix: '/tagplay/', dir: SITE_DIR },
+      { prefix: '/tagplay-unminified/', dir: UNMINIFIED_SITE_DIR },
+      { prefix: '/bench/', dir: PAGE_DIR },
+      { prefix: `/bench/models/${MODEL_NAME}/`, dir: MODEL_DIR },
+      { prefix: '/bench/ort/', dir: resolve(REPO, 'node_modules/onnxruntime-web/dist') },
+    ],
+    { revalidate: true },
+  );
+}
+
+/** Throws when a request left the origin, so the figures are not local. */
+export function expectLocal(foreign: string[]): void {
+  if (foreign.length > 0)
+    throw new Error(`requests left the origin, so the figures are not local: ${foreign.join(', ')}`);
 }
 
 /** Where the unminified playground is served, and how to name its source lines. */
@@ -73,7 +82,7 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
       const chrome = await launchProfile(plan.backend);
       try {
         const { backend, cpuProfile, ...options } = plan;
-        const foreign = guardOrigin(chrome.context, server.url);
+        const foreign = watchOrigin(chrome.context, server.url);
         const siteUrl = `${server.url}tagplay/`;
         const loads = await measureLoads(chrome.context, server, siteUrl);
         const suite = await runPageSuite(chrome.context, `${server.url}bench/`, { backend, ...options });
@@ -88,7 +97,7 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
             cpuProfile ? profilingOn(server) : null,
           )),
         };
-        foreign.check();
+        expectLocal(foreign);
         // The page's user agent is frozen at "156.0.0.0"; the browser object knows the full version.
         chromium = chrome.context.browser()?.version() ?? suite.userAgent;
         backends.push({

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { build, defaultClientConditions } from 'vite';
+import { buildSite } from '../../tests/e2e/harness/build-site';
 
 const REPO = resolve(import.meta.dirname, '../..');
 export const OUT_DIR = resolve(REPO, 'bench/out');
@@ -46,10 +47,6 @@ export async function buildFrameMonitor(): Promise<void> {
 }
 
 export async function buildSites(): Promise<void> {
-  await build({ root: REPO, logLevel: 'warn', build: { outDir: SITE_DIR, emptyOutDir: true } });
-  await build({
-    root: REPO,
-    logLevel: 'warn',
-    build: { outDir: UNMINIFIED_SITE_DIR, emptyOutDir: true, minify: false, sourcemap: true },
-  });
+  await buildSite(SITE_DIR);
+  await buildSite(UNMINIFIED_SITE_DIR, { unminified: true });
 }

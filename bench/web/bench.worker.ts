@@ -7,7 +7,10 @@ import { AutoModelForCausalLM, type PreTrainedModel } from '@huggingface/transfo
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
 import { loadModel, type LoadedModel } from '../../src/model/causal-lm';
-import { MODEL_NAME, useLocalRuntime } from '../../src/worker/runtime-env';
+import { MODEL_NAME } from '../../src/model/model-name';
+import { fetchVocabulary } from '../../src/model/vocabulary-fetch';
+import { VOCABULARY_FILE } from '../../src/worker/model-files';
+import { useLocalRuntime } from '../../src/worker/runtime-env';
 import { PROMPT } from '../core/bench-settings';
 import { hfGenerate } from '../core/hf-generate';
 import { measureHookCost, recordSteps } from '../core/hook-cost';
@@ -62,7 +65,8 @@ const api: BenchWorkerApi = {
     useLocalRuntime(basePath);
     const modelBase = `${basePath}models/${MODEL_NAME}/`;
     const shape = modelShape(await (await fetchOk(`${modelBase}config.json`)).json());
-    const tagplay = await loadModel(MODEL_NAME, backend);
+    const vocabulary = await fetchVocabulary(new URL(`${modelBase}${VOCABULARY_FILE}`, self.location.origin));
+    const tagplay = await loadModel(MODEL_NAME, backend, { vocabulary });
     const generator = (await AutoModelForCausalLM.from_pretrained(MODEL_NAME, {
       device: backend,
       dtype: 'fp32',

@@ -3,19 +3,20 @@
  * the seeded sampler, the browser's own path) and judge every generated sentence with the tagger.
  */
 import type { LoadedModel } from '../../src/model/causal-lm';
-import { Generation } from '../../src/steering/engine';
+import { Generation, type Step } from '../../src/steering/engine';
 import type { Policy } from '../../src/steering/policy';
 import { DEFAULT_SAMPLING } from '../../src/steering/sampler';
-import { allTags } from '../../src/steering/tags';
+import { allTags, sentenceTags } from '../../src/steering/tags';
+import { cutAtTags } from '../../src/transcript/cut-at-tags';
 import { labelSentence, type Tagger } from '../../src/tagger/index';
-import { EMOTIONS, RUDE, type Emotion } from '../../src/tagger/labels';
+import { RUDE, type Emotion, type Genre } from '../../src/tagger/labels';
 
 export interface GeneratedSentence {
-  /** The emotion tag the model put in front of the sentence, and whether it flagged it rude. */
-  modelTag: Emotion;
+  /** The tag the model put in front of the sentence, and whether it flagged it rude. */
+  modelTag: string;
   modelRude: boolean;
-  /** Emotion-group probabilities at the step where the model chose the tag (before any policy). */
-  tagProbs: Record<Emotion, number>;
+  /** Probabilities of the sentence-opening tags, within their group, at the step where the model chose the tag (before any policy). */
+  tagProbs: Record<string, number>;
   text: string;
   label: Emotion;
   rude: boolean;
@@ -25,48 +26,45 @@ export interface Sample { text: string; sentences: GeneratedSentence[] }
 
 export interface RunSpec { prompt: string; policy: Policy; samples: number; tokens: number; firstSeed: number }
 
-/** Generates `spec.samples` continuations with seeds firstSeed, firstSeed+1, … and splits them at the model's tags. */
+/** Generates `spec.samples` continuations with seeds firstSeed, firstSeed+1, … and cuts them at the model's tags. */
 export async function generateSamples(model: LoadedModel, tagger: Tagger, spec: RunSpec): Promise<Sample[]> {
   const { lm, tokenizer, groups } = model;
   const tags = allTags(groups);
   const nameOf = new Map(tags.map((t) => [t.id, t.name]));
+  const marks = sentenceTags(groups);
+  const opening = marks.opening.map((name) => [name, tags.findIndex((t) => t.name === name)] as const);
   const promptIds = tokenizer.encode(spec.prompt);
+  // Each generated sentence is judged alone, by the tagger for the genre the prompt opens.
+  const genre: Genre = spec.prompt.startsWith('<comment>') ? 'comment' : 'story';
   const samples: Sample[] = [];
+  // A tag's text is its name, which cutAtTags reads from `tag`; end-of-text decodes to its own marker.
+  const textOf = (id: number) => (nameOf.has(id) ? '' : tokenizer.decode([id]));
   for (let i = 0; i < spec.samples; i++) {
     const run = new Generation(lm, groups, {
       promptIds, seed: spec.firstSeed + i, sampling: DEFAULT_SAMPLING, maxNewTokens: spec.tokens, initialPolicy: spec.policy,
     });
-    const sentences: GeneratedSentence[] = [];
-    let open: { tag: Emotion; rude: boolean; probs: Record<Emotion, number>; ids: number[] } | null = null;
-    const close = (complete: boolean) => {
-      if (open && complete && open.ids.length > 0) {
-        const text = tokenizer.decode(open.ids).trim();
-        if (text) {
-          const label = labelSentence(tagger, text, 'story');
-          sentences.push({ modelTag: open.tag, modelRude: open.rude, tagProbs: open.probs, text, label: label.emotion, rude: label.rude });
-        }
-      }
-      open = null;
-    };
-    const all: number[] = [];
-    for (let step = await run.step(); step; step = await run.step()) {
-      all.push(step.token);
-      const name = nameOf.get(step.token);
-      if (name && (EMOTIONS as readonly string[]).includes(name)) {
-        close(true);
-        const groupTotal = EMOTIONS.reduce((s, e) => s + step.tagProbs[tags.findIndex((t) => t.name === e)], 0);
-        const probs = Object.fromEntries(EMOTIONS.map((e) => [e, step.tagProbs[tags.findIndex((t) => t.name === e)] / groupTotal])) as Record<Emotion, number>;
-        open = { tag: name as Emotion, rude: false, probs, ids: [] };
-      } else if (name === RUDE && open) {
-        open.rude = true;
-      } else if (step.token === lm.endOfText) {
-        close(true);
-      } else if (!name && open) {
-        open.ids.push(step.token);
-      }
-    }
-    close(run.stopped === 'end-of-text');
-    samples.push({ text: all.length ? tokenizer.decode(all) : '', sentences });
+    const steps: Step[] = [];
+    for (let step = await run.step(); step; step = await run.step()) steps.push(step);
+    const pieces = steps.map((s) => ({ tag: nameOf.get(s.token) ?? null, text: textOf(s.token), index: s.index }));
+    const sentences = cutAtTags(pieces, marks, run.stopped === 'end-of-text')
+      .filter((s) => s.complete)
+      .map((s): GeneratedSentence | null => {
+        const text = tokenizer.decode(s.indices.map((k) => steps[k].token)).trim();
+        if (!text) return null;
+        const probs = steps[s.opener].tagProbs;
+        const total = opening.reduce((sum, [, column]) => sum + probs[column], 0);
+        const label = labelSentence(tagger, text, genre);
+        return {
+          modelTag: s.tag,
+          modelRude: s.flagged,
+          tagProbs: Object.fromEntries(opening.map(([name, column]) => [name, probs[column] / total])),
+          text,
+          label: label.emotion,
+          rude: label.rude,
+        };
+      })
+      .filter((s): s is GeneratedSentence => s !== null);
+    samples.push({ text: steps.length ? tokenizer.decode(steps.map((s) => s.token)) : '', sentences });
   }
   return samples;
 }
@@ -87,7 +85,7 @@ export function modelTagShare(samples: Sample[], tag: string): number {
 }
 
 /** Rank AUC of the model's boundary probability for `tag` as a predictor of the tagger's label. */
-export function temptationAuc(samples: Sample[], tag: Emotion): number | null {
+export function temptationAuc(samples: Sample[], tag: string): number | null {
   const scored = sentencesOf(samples).map((s) => ({ score: s.tagProbs[tag], positive: s.label === tag }));
   const pos = scored.filter((s) => s.positive).length;
   const neg = scored.length - pos;

@@ -12,7 +12,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRandom, shuffle } from '../../src/steering/random';
+import { createRandom } from '../../src/steering/random';
+import { shuffle } from './shuffle';
 import { EMOTIONS, type Emotion } from '../../src/tagger/labels';
 import { splitSentences } from '../../src/tagger/sentences';
 

@@ -16,7 +16,8 @@ import regex
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.join(HERE, '..', 'build')
-MODEL_DIR = os.path.join(HERE, '..', 'tagplay-3m')
+with open(os.path.join(HERE, '..', 'model.json'), encoding='utf-8') as f:
+    MODEL_DIR = os.path.join(HERE, '..', json.load(f)['name'])
 # GPT-2's pre-tokenizer, the one transformers.js applies for a ByteLevel pre_tokenizer with use_regex.
 PRETOKENIZE = regex.compile(r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""")
 

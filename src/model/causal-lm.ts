@@ -10,8 +10,7 @@ import {
   type PreTrainedTokenizer,
 } from '@huggingface/transformers';
 import type { LanguageModel } from '../steering/engine';
-import { discoverTagGroups, type TagGroup } from '../steering/tags';
-import { END_OF_TEXT } from '../tagger/labels';
+import { END_OF_TEXT, tagGroups, type TagGroup } from '../steering/tags';
 
 export type Device = 'webgpu' | 'wasm' | 'cpu';
 
@@ -76,15 +75,19 @@ export class KvCacheModel implements LanguageModel {
   }
 }
 
-/**
- * Loads tokenizer and model from the local model folder (`env.localModelPath` must point at its parent).
- * `threads` caps onnxruntime's intra-op threads (Node), for running several models side by side.
- */
+export interface LoadOptions {
+  progress?: (info: unknown) => void;
+  /** Caps onnxruntime's intra-op threads (Node), for running several models side by side. */
+  threads?: number;
+  /** The model's `tagplay.json`, parsed, or null where it has none (each tag is then a group of its own). */
+  vocabulary?: unknown;
+}
+
+/** Loads tokenizer and model from the local model folder (`env.localModelPath` must point at its parent). */
 export async function loadModel(
   name: string,
   device: Device,
-  progress?: (info: unknown) => void,
-  threads?: number,
+  { progress, threads, vocabulary = null }: LoadOptions = {},
 ): Promise<LoadedModel> {
   const tokenizer = await AutoTokenizer.from_pretrained(name, { local_files_only: true, progress_callback: progress });
   const session_options = threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : undefined;
@@ -102,6 +105,6 @@ export async function loadModel(
   return {
     lm: new KvCacheModel(model, config.max_position_embeddings, endOfText),
     tokenizer,
-    groups: discoverTagGroups(addedTokens),
+    groups: tagGroups(addedTokens, vocabulary),
   };
 }

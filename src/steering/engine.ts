@@ -2,7 +2,7 @@ import { applyPolicy } from './hook';
 import { applyChange, type Policy, type PolicyChange } from './policy';
 import { createRandom } from './random';
 import { alternatives, sampleToken, type SamplingParams } from './sampler';
-import { allTags, type TagGroup } from './tags';
+import { allTags, groupMembersOf, type TagGroup } from './tags';
 import type { TimelineEntry } from './timeline';
 
 /** A causal language model with a KV cache: feeding tokens returns the logits for the next one. */
@@ -38,6 +38,11 @@ export interface Step {
   inserted: boolean;
   /** How many timeline entries were in force for this token. */
   policyVersion: number;
+  /**
+   * The policy the hook applied for this token (tags banned, forced and boosted): on the first step and
+   * whenever it changed since the step before, so a reader never has to replay the timeline.
+   */
+  applied?: Policy;
 }
 
 export type StopReason = 'end-of-text' | 'max-tokens' | 'context-full';
@@ -57,6 +62,7 @@ export class Generation {
   private pending: number[];
   private readonly tagIds: Map<string, number>;
   private readonly groupMembers: (tag: string) => string[];
+  private lastApplied: Policy | null = null;
 
   constructor(
     private readonly model: LanguageModel,
@@ -68,7 +74,7 @@ export class Generation {
     this.scheduled = [...(settings.timeline ?? [])].sort((a, b) => a.tokenIndex - b.tokenIndex);
     this.pending = [...settings.promptIds];
     this.tagIds = new Map(allTags(groups).map((t) => [t.name, t.id]));
-    this.groupMembers = (tag) => groups.find((g) => g.tags.some((t) => t.name === tag))?.tags.map((t) => t.name) ?? [];
+    this.groupMembers = groupMembersOf(groups);
     model.reset();
   }
 
@@ -101,6 +107,7 @@ export class Generation {
       inserted: insertedTag !== undefined,
       policyVersion: this.timeline.length,
     };
+    if (this.policy !== this.lastApplied) step.applied = this.lastApplied = this.policy;
     this.tokens.push(token);
     this.pending = [token];
     if (token === this.model.endOfText && !step.inserted) this.stopped = 'end-of-text';

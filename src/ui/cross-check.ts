@@ -1,6 +1,6 @@
 import { labelSentences, type SentenceLabel, type Tagger } from '../tagger';
 import { parseTagger } from '../tagger/weights-file';
-import type { TaggedSentence } from './sentences';
+import type { TaggedSentence } from '../transcript/cut-at-tags';
 
 export interface Verdict {
   sentence: TaggedSentence;
@@ -32,6 +32,6 @@ export function crossCheck(sentences: TaggedSentence[], tagger: Tagger, cache: M
   }
   return complete.map((sentence, i) => {
     const label = labels[i]!;
-    return { sentence, label, agrees: label.emotion === sentence.emotion && label.rude === sentence.rude };
+    return { sentence, label, agrees: label.emotion === sentence.tag && label.rude === sentence.flagged };
   });
 }

@@ -1,23 +1,36 @@
+import { errorText } from '../error-text';
+import { MODEL_NAME } from '../model/model-name';
 import { decodeShareState } from '../share/codec';
 import { defaultShareState } from '../share/defaults';
 import { LIMITS } from '../share/limits';
 import { SHARE_VERSION, type ShareState } from '../share/state';
 import type { Policy, PolicyChange } from '../steering/policy';
 import type { SamplingParams } from '../steering/sampler';
-import { allTags, type TagGroup } from '../steering/tags';
+import { allTags, sentenceTags, type TagGroup } from '../steering/tags';
 import type { TimelineEntry } from '../steering/timeline';
 import type { SentenceLabel } from '../tagger';
 import type { Tagger } from '../tagger';
-import type { Transcript, TranscriptToken } from '../transcript/types';
-import type { Backend, DeviceChoice, LoadProgress, RunEnd, RunErrorKind, RunRequest, StepBatch } from '../worker/api';
+import { cutAtTags, promptPieces } from '../transcript/cut-at-tags';
+import type { Transcript } from '../transcript/types';
+import type {
+  Backend,
+  DeviceChoice,
+  LoadProgress,
+  RunEnd,
+  RunErrorKind,
+  RunRequest,
+  StepBatch,
+  TokenStep,
+} from '../worker/api';
 import { loadFailureKind, type LoadFailureKind } from '../worker/load-failure';
 import { crossCheck, loadTagger, type Verdict } from './cross-check';
 import { FrameQueue } from './frame-queue';
 import { applyChanges } from './policy-view';
-import { promptPieces, taggedSentences } from './sentences';
+
 import { shareHash } from './share-link';
+import { useTagColours } from './tag-style';
 import { summarizeTemptation } from './temptation';
-import { measureMemory, type TestHooks } from './test-hooks';
+import { measureMemory, type SentChange, type TestHooks } from './test-hooks';
 import { TokenViews, type TokenView } from './token-view';
 import { remoteCallback, startModelWorker, type ModelWorker } from './worker-client';
 
@@ -70,6 +83,8 @@ export interface RunView {
   error: string | null;
   /** Live policy changes the worker has recorded so far. */
   liveEchoed: number;
+  /** The policy after the changes the worker has recorded so far. */
+  policy: Policy;
   backend: Backend;
 }
 
@@ -81,12 +96,10 @@ const settingsOf = (state: ShareState): Settings => ({
   pace: state.pace,
 });
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /** Where the site lives, e.g. `/tagplay/`: the build uses relative URLs, so the page's own address decides. */
 const basePath = () => new URL(import.meta.env.BASE_URL, document.baseURI).pathname;
 
-const stripView = ({ tag: _tag, banned: _banned, ...token }: TokenView): TranscriptToken => token;
+const stripView = ({ tag: _tag, banned: _banned, ...token }: TokenView): TokenStep => token;
 
 // Tokens reach the page at most this often (about 12 updates a second): reading speed, and each update re-lays out the stream.
 const STREAM_UPDATE_MS = 80;
@@ -139,7 +152,7 @@ export class Playground {
   private worker: ModelWorker | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   /** Every change sent to the worker during the current run, in order; unlike `live`, kept after the run. */
-  private sent: PolicyChange[] = [];
+  private sent: SentChange[] = [];
   /** The device the current worker was asked for. */
   private device: DeviceChoice = 'auto';
   readonly testHooks = testHooksWanted();
@@ -153,17 +166,15 @@ export class Playground {
   );
 
   readonly tags = $derived(allTags(this.groups).map((t) => t.name));
+  /** The tags that open a sentence and the flag that may follow them, from the model's vocabulary. */
+  readonly sentenceTags = $derived(sentenceTags(this.groups));
   readonly running = $derived(this.run !== null && this.run.ended === null);
 
-  /** The policy in force now: the run's initial policy, its recorded timeline, then the changes still on their way. */
+  /** The policy in force now: as the worker last reported it, then the changes still on their way to it. */
   readonly policy: Policy = $derived.by(() => {
     const run = this.run;
     if (!run || run.ended !== null) return this.idlePolicy;
-    return applyChanges(
-      run.request.initialPolicy,
-      [...run.timeline.map((e) => e.change), ...this.live.slice(run.liveEchoed)],
-      this.groups,
-    );
+    return applyChanges(run.policy, this.live.slice(run.liveEchoed), this.groups);
   });
 
   readonly sentences = $derived.by(() => {
@@ -174,7 +185,7 @@ export class Playground {
       ...run.tokens.map((t) => ({ tag: t.tag, text: t.text, index: t.index })),
     ];
     // Only an end of text finishes the last sentence; a run cut short leaves it unfinished.
-    return taggedSentences(pieces, run.ended === 'end-of-text');
+    return cutAtTags(pieces, this.sentenceTags, run.ended === 'end-of-text');
   });
 
   readonly verdicts: Verdict[] = $derived(this.tagger ? crossCheck(this.sentences, this.tagger, this.labels) : []);
@@ -215,6 +226,7 @@ export class Playground {
       if (this.worker !== worker) return false;
       this.backend = { backend: result.backend, reason: result.reason, webgpuAvailable: result.webgpuAvailable };
       this.groups = result.groups;
+      useTagColours(result.groups);
       this.vocabulary = result.vocabulary;
       this.maxLength = result.maxLength;
       this.phase = 'ready';
@@ -287,7 +299,7 @@ export class Playground {
     // Built once per run and never changed.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const tagIds = new Map(allTags(this.groups).map((t) => [t.id, t.name]));
-    this.views = new TokenViews(request.initialPolicy, this.groups, this.tags, tagIds);
+    this.views = new TokenViews(this.tags, tagIds);
     this.run = {
       request,
       timeline: [],
@@ -297,6 +309,7 @@ export class Playground {
       ended: null,
       error: null,
       liveEchoed: 0,
+      policy: request.initialPolicy,
       backend: this.backend.backend,
     };
     const receive = (batch: StepBatch) => this.queue.push({ run: request, batch });
@@ -321,7 +334,7 @@ export class Playground {
   change(change: PolicyChange): void {
     if (this.running) {
       this.live = [...this.live, change];
-      this.sent.push(change);
+      this.sent.push({ change, tokensShown: this.run?.tokens.length ?? 0 });
       void this.worker?.api.change(change);
     } else if (change.kind !== 'insert') {
       this.idlePolicy = applyChanges(this.idlePolicy, [change], this.groups);
@@ -367,13 +380,14 @@ export class Playground {
       // Batches of a run that has since been replaced are dropped.
       if (owner !== run.request) continue;
       timeline.push(...batch.timeline);
-      for (const step of batch.steps) tokens.push(views.view(step, timeline));
+      for (const step of batch.steps) tokens.push(views.view(step));
       next = {
         ...next,
         timeline,
         tokens,
         paused: batch.paused,
         liveEchoed: batch.liveChanges,
+        policy: batch.policy,
         promptLength: batch.promptLength,
       };
       if (batch.ended) {
@@ -389,11 +403,7 @@ export class Playground {
 
   /** The run is over: its final policy, plus changes the worker got too late, becomes the controls' policy. */
   private finish(run: RunView): void {
-    this.idlePolicy = applyChanges(
-      run.request.initialPolicy,
-      [...run.timeline.map((e) => e.change), ...this.live.slice(run.liveEchoed)],
-      this.groups,
-    );
+    this.idlePolicy = applyChanges(run.policy, this.live.slice(run.liveEchoed), this.groups);
     this.live = [];
     queueMicrotask(() => history.replaceState(null, '', shareHash($state.snapshot(this.shareState))));
   }
@@ -545,7 +555,7 @@ export class Playground {
     return {
       terminateWorker: () => worker().terminate(),
       injectFault: (fault) => worker().api.injectFault(fault),
-      sentChanges: () => this.sent.map((change) => ({ ...change })),
+      sentChanges: () => this.sent.map((sent) => ({ ...sent, change: { ...sent.change } })),
       workerTimeline: () => worker().api.timeline(),
       memory: async () => ({ ...(await measureMemory()), workerWasmBytes: (await worker().api.memory()).wasmBytes }),
     };
@@ -553,7 +563,7 @@ export class Playground {
 
   private loadTaggerOnce(): void {
     if (this.tagger) return;
-    loadTagger(`${basePath()}models/tagplay-3m/tagger.json`)
+    loadTagger(`${basePath()}models/${MODEL_NAME}/tagger.json`)
       .then((weights) => (this.tagger = weights))
       .catch((error: unknown) => (this.taggerError = errorText(error)));
   }

@@ -1,11 +1,5 @@
 import { applyChange, type Policy, type PolicyChange } from '../steering/policy';
-import type { TagGroup } from '../steering/tags';
-
-/** The names of the tags that share a group with `tag`, which a force releases. */
-export const groupMembersOf =
-  (groups: TagGroup[]) =>
-  (tag: string): string[] =>
-    groups.find((g) => g.tags.some((t) => t.name === tag))?.tags.map((t) => t.name) ?? [];
+import { groupMembersOf, type TagGroup } from '../steering/tags';
 
 /** Applies changes in order, exactly as the engine does. */
 export function applyChanges(policy: Policy, changes: PolicyChange[], groups: TagGroup[]): Policy {

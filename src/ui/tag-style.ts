@@ -1,22 +1,21 @@
+import { allTags, type TagGroup } from '../steering/tags';
+
 /**
- * Colours for tags, from the Okabe–Ito palette (told apart with the common colour-vision deficiencies).
- * Colour is never the only cue: chips carry the tag's name, and the chart labels each line.
+ * Tags' colours, as the model's vocabulary gives them (the recipe picks a palette told apart with the
+ * common colour-vision deficiencies); a tag without one gets a colour from its name. Colour is never the
+ * only cue: chips carry the tag's name, and the chart labels each line.
  */
-const KNOWN: Record<string, string> = {
-  happy: '#E69F00',
-  sad: '#0072B2',
-  angry: '#D55E00',
-  scared: '#CC79A7',
-  surprised: '#009E73',
-  disgusted: '#7A6A00',
-  neutral: '#6E6E6E',
-  rude: '#111111',
-  story: '#56B4E9',
-  comment: '#8E5BB3',
-};
+const colours = new Map<string, string>();
+
+/** Takes the colours of a newly loaded model's tags. */
+export function useTagColours(groups: TagGroup[]): void {
+  colours.clear();
+  for (const tag of allTags(groups)) if (tag.colour) colours.set(tag.name, tag.colour);
+}
 
 export function tagColor(tag: string): string {
-  if (KNOWN[tag]) return KNOWN[tag];
+  const known = colours.get(tag);
+  if (known) return known;
   let hash = 0;
   for (const char of tag) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return `hsl(${hash % 360} 55% 40%)`;

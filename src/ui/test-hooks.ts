@@ -12,10 +12,16 @@ export interface TestHooks {
   terminateWorker(): void;
   injectFault(fault: InjectedFault): Promise<void>;
   /** The policy changes the page sent to the worker during the current (or last) run, in order. */
-  sentChanges(): PolicyChange[];
+  sentChanges(): SentChange[];
   /** The timeline the worker recorded for that run. */
   workerTimeline(): Promise<TimelineEntry[]>;
   memory(): Promise<MemoryReport>;
+}
+
+export interface SentChange {
+  change: PolicyChange;
+  /** How many tokens of the run the page showed when it sent the change. */
+  tokensShown: number;
 }
 
 export interface MemoryReport {

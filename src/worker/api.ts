@@ -3,12 +3,11 @@
  * transformers.js details: it asks for a device, gets tag names and token texts back, and receives
  * generated steps in batches.
  */
-import type { StopReason } from '../steering/engine';
-import type { PolicyChange } from '../steering/policy';
+import type { Step, StopReason } from '../steering/engine';
+import type { Policy, PolicyChange } from '../steering/policy';
 import type { TagGroup } from '../steering/tags';
 import type { TimelineEntry } from '../steering/timeline';
 import type { ShareState } from '../share/state';
-import type { TranscriptToken } from '../transcript/types';
 
 export type DeviceChoice = 'auto' | 'webgpu' | 'wasm';
 export type Backend = 'webgpu' | 'wasm';
@@ -60,13 +59,21 @@ export interface WorkerMemory {
   wasmBytes: number | null;
 }
 
+/** One generated token as the worker sends it: the engine's step and the token's text. */
+export interface TokenStep extends Step {
+  /** The token's text (tags appear as `<name>`). */
+  text: string;
+}
+
 /** What the worker pushes to the page, a few steps at a time. */
 export interface StepBatch {
   /** Timeline entries recorded since the previous batch, in order: replayed ones and live ones alike. */
   timeline: TimelineEntry[];
   /** How many live `change` calls this run has recorded so far; the page's later ones are still on their way. */
   liveChanges: number;
-  steps: TranscriptToken[];
+  /** The policy after every change recorded so far: what the next token will be generated under. */
+  policy: Policy;
+  steps: TokenStep[];
   /** Whether the loop is waiting for `resume` or `stepOnce`. */
   paused: boolean;
   /** Set on the last batch of a run. */

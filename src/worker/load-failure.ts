@@ -4,6 +4,8 @@
  * asked for again, one byte of it, and the first that is missing or unreachable is named.
  */
 
+import { errorText } from '../error-text';
+
 /**
  * The kinds of load failure, carried to the page as the error's `name` (comlink keeps an error's name
  * and message, nothing else).
@@ -16,8 +18,6 @@ export const LOAD_FAILURES = {
 } as const;
 
 export type LoadFailureKind = keyof typeof LOAD_FAILURES;
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function failure(kind: LoadFailureKind, message: string): Error {
   const error = new Error(message);

@@ -13,11 +13,15 @@ export const MODEL_FILES = [
   'tokenizer.json',
   'tokenizer_config.json',
   'tagger.json',
+  'tagplay.json',
   'onnx/model.onnx',
 ] as const;
 
-/** Those the worker loads; `tagger.json` is the page's. */
-export const WORKER_MODEL_FILES = MODEL_FILES.filter((file) => file !== 'tagger.json');
+/** The model's tag vocabulary: optional, a model without it has each tag in a group of its own. */
+export const VOCABULARY_FILE = 'tagplay.json';
+
+/** Those the worker cannot load without; `tagger.json` is the page's. */
+export const WORKER_MODEL_FILES = MODEL_FILES.filter((file) => file !== 'tagger.json' && file !== VOCABULARY_FILE);
 
 /** The one onnxruntime build that both WebGPU and WASM sessions run on, served from `<base>ort/`. */
 export const RUNTIME_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'] as const;

@@ -1,8 +1,8 @@
+import { errorText } from '../error-text';
 import type { Generation, Step } from '../steering/engine';
 import type { PolicyChange } from '../steering/policy';
-import type { TranscriptToken } from '../transcript/types';
 import type { TimelineEntry } from '../steering/timeline';
-import type { RunEnd, RunErrorKind, StepBatch } from './api';
+import type { RunEnd, RunErrorKind, StepBatch, TokenStep } from './api';
 
 /** Longest a finished step waits before it is sent to the page, when steps come faster than this. */
 const BATCH_MS = 30;
@@ -50,7 +50,7 @@ export interface RunFailure {
 }
 
 const asFailure = async (error: unknown): Promise<RunFailure> => ({
-  message: error instanceof Error ? error.message : String(error),
+  message: errorText(error),
   kind: 'generation',
 });
 
@@ -70,7 +70,7 @@ export class RunLoop {
   private pace: number;
   private nextDue = 0;
   private wake: (() => void) | null = null;
-  private pending: TranscriptToken[] = [];
+  private pending: TokenStep[] = [];
   private sentTimeline = 0;
   private lastFlush = 0;
   private lastYield = 0;
@@ -79,11 +79,13 @@ export class RunLoop {
   private readonly failure: Promise<never>;
   private rejectFailure: (error: unknown) => void = () => {};
   private failedWith: { error: unknown } | null = null;
+  /** Changes that arrived after the run ended: no token can carry them, so they are kept apart from the timeline. */
+  readonly late: PolicyChange[] = [];
 
   /** `explain` turns an error that ended the run into what the page is told. */
   constructor(
     private readonly generation: Generation,
-    private readonly describe: (step: Step) => TranscriptToken,
+    private readonly describe: (step: Step) => TokenStep,
     private readonly send: (batch: StepBatch) => void,
     private readonly promptLength: number,
     pace: number,
@@ -108,7 +110,10 @@ export class RunLoop {
   }
 
   change(change: PolicyChange): void {
-    if (this.ended) return;
+    if (this.ended) {
+      this.late.push(change);
+      return;
+    }
     this.generation.change(change);
     this.liveChanges++;
     // While paused no step will carry the entry to the page soon, so send it now.
@@ -215,6 +220,7 @@ export class RunLoop {
     const batch: StepBatch = {
       timeline,
       liveChanges: this.liveChanges,
+      policy: this.generation.policy,
       steps,
       paused: this.paused && ended === null,
       ended,

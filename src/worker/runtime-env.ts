@@ -1,9 +1,6 @@
 import { env } from '@huggingface/transformers';
 import { RUNTIME_FILES } from './model-files';
 
-/** The model's folder name under `<base>models/`. */
-export const MODEL_NAME = 'tagplay-3m';
-
 /**
  * Points transformers.js and onnxruntime at the files this site serves itself, so nothing is fetched
  * from another origin. Must run before the first model or tokenizer is loaded.

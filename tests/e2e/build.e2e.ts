@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { expect, it } from 'vitest';
+import { MODEL_NAME } from '../../src/model/model-name';
 import { SITE_DIR } from './harness/build-site';
 
 it('ships one onnxruntime flavour, once, and only the model files the browser loads', async () => {
@@ -19,9 +20,10 @@ it('ships one onnxruntime flavour, once, and only the model files the browser lo
       'generation_config.json',
       'onnx/model.onnx',
       'tagger.json',
+      'tagplay.json',
       'tokenizer.json',
       'tokenizer_config.json',
-    ].map((f) => `models/tagplay-3m/${f}`),
+    ].map((f) => `models/${MODEL_NAME}/${f}`),
   );
   expect(files.filter((f) => !/^(assets|models|ort)\//.test(f))).toEqual(['index.html']);
 });

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_NAME } from '../../src/model/model-name';
 import { PlaygroundPage } from './harness/playground';
 import { startSession, type Session } from './harness/session';
 import type { SiteFault } from './harness/static-server';
@@ -14,7 +15,7 @@ const BROKEN: { fault: SiteFault; kind: string; what: RegExp; todo: RegExp }[] =
   {
     fault: 'missing-model',
     kind: 'missing',
-    what: /config\.json was not found .*\/tagplay\/models\/tagplay-3m\/config\.json.*HTTP 404/,
+    what: new RegExp(`config\\.json was not found .*/tagplay/models/${MODEL_NAME}/config\\.json.*HTTP 404`),
     todo: /Deploy the models\/ and ort\/ folders/,
   },
   {

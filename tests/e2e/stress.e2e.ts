@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_DIR } from '../../models/recipe/paths';
 import { applyChange, ruleOf, type Policy, type PolicyChange } from '../../src/steering/policy';
 import { PlaygroundPage } from './harness/playground';
 import { startSession, type Session } from './harness/session';
@@ -48,6 +49,9 @@ function changesOf(keys: Key[], tags: string[]): { changes: PolicyChange[]; poli
   });
   return { changes, policy };
 }
+
+/** Most tokens between the count the page showed when it sent a change and the token the change applied from. */
+const LATE_LIMIT = 4;
 
 const STORM_RATE = 100;
 const STORM_SECONDS = 5;
@@ -137,7 +141,7 @@ describe('stress on WASM', () => {
     const transcript = await playground.exportTranscript();
     // The page's log of what it sent, the worker's timeline and the page's copy of it: the same changes, in the same order.
     expect(sent).toHaveLength(keys.length);
-    expect(sent).toEqual(expected.changes);
+    expect(sent.map((s) => s.change)).toEqual(expected.changes);
     expect(recorded.map((e) => e.change)).toEqual(expected.changes);
     expect(transcript.state.timeline).toEqual(recorded);
     // Each applied from the token after it arrived: indices never go back, and all fall inside the run.
@@ -152,6 +156,20 @@ describe('stress on WASM', () => {
       expect(token.inserted).toBe(true);
       expect(token.text).toBe(`<${entry.change.tag}>`);
     }
+    // Each applied within a few tokens of what the page showed when it sent it: the run's own pace.
+    const late = recorded.map((e, i) => e.tokenIndex - sent[i].tokensShown);
+    console.log(`toggle storm: changes applied 0–${Math.max(...late)} tokens after the page's count when sent`);
+    for (const [i, tokens] of late.entries()) {
+      expect(tokens, `change ${i}`).toBeGreaterThanOrEqual(0);
+      expect(tokens, `change ${i}`).toBeLessThanOrEqual(LATE_LIMIT);
+    }
+    // Every ban held: no token was sampled as a tag that the policy in force for it banned.
+    for (const token of transcript.tokens) {
+      const policy = recorded.slice(0, token.policyVersion).reduce((p, e) => applyChange(p, e.change), {} as Policy);
+      const tag = /^<([a-z]+)>$/.exec(token.text)?.[1];
+      if (tag && !token.inserted)
+        expect(ruleOf(policy, tag).mode, `token ${token.index} ${token.text}`).not.toBe('ban');
+    }
     // The controls show the policy all those changes add up to.
     for (const tag of tags)
       expect(await page.getByTestId(`tag-row-${tag}`).getAttribute('data-mode')).toBe(
@@ -163,9 +181,9 @@ describe('stress on WASM', () => {
 
   it("a run that reaches the model's context stops cleanly with a notice", async () => {
     const page = playground.page;
-    const config = JSON.parse(
-      await readFile(resolve(import.meta.dirname, '../../models/tagplay-3m/config.json'), 'utf8'),
-    ) as { max_position_embeddings: number };
+    const config = JSON.parse(await readFile(join(MODEL_DIR, 'config.json'), 'utf8')) as {
+      max_position_embeddings: number;
+    };
     const context = config.max_position_embeddings;
     await page.getByTestId('reset-tags').click();
     // About 340 tokens of prompt: the context fills after a few dozen new ones.

@@ -7,5 +7,7 @@ playgroundSuite('wasm', {
   changeAfter: 12,
   paceStep: 6,
   sentenceStartsAfter: 2,
+  seed: 1,
+  prompts: { ban: '<story><angry>Tom was very angry.', steer: '<story><happy>Once upon a time' },
   screenshot: resolve(import.meta.dirname, '../../docs/screenshot.png'),
 });

@@ -38,9 +38,15 @@ describe('control smoke run on the committed model', () => {
     expect(labelShare(banned, 'angry').sentences).toBeGreaterThan(SAMPLES);
   });
 
-  it('forcing <rude> flags every generated sentence rude', async () => {
-    const forced = await run('<story>', { rude: { mode: 'force', boost: 0 } });
-    expect(labelShare(forced, 'rude').sentences).toBeGreaterThan(0);
+  it('forcing <rude> flags sentences the model leaves unflagged on its own, and the text goes on from the flag', async () => {
+    // The hook guarantees the flag after each sampled emotion tag; the test checks what it cannot
+    // guarantee: that the model does not flag most sentences by itself, and that the text changes after the flag.
+    const free = await run('<comment>', {});
+    const forced = await run('<comment>', { rude: { mode: 'force', boost: 0 } });
+    expect(labelShare(free, 'rude').sentences).toBeGreaterThan(0);
+    expect(modelTagShare(free, 'rude')).toBeLessThan(0.5);
     expect(modelTagShare(forced, 'rude')).toBe(1);
+    const changed = forced.filter((s, i) => s.text.replaceAll('<rude>', '') !== free[i].text.replaceAll('<rude>', ''));
+    expect(changed.length).toBeGreaterThan(SAMPLES / 2);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Generation, type GenerationSettings, type Step } from '../../src/steering/engine';
-import type { PolicyChange } from '../../src/steering/policy';
+import { applyChange, type Policy, type PolicyChange } from '../../src/steering/policy';
 import { DEFAULT_SAMPLING } from '../../src/steering/sampler';
+import { groupMembersOf } from '../../src/steering/tags';
 import { END_OF_TEXT, group, groups, tagId } from './support/fake-vocabulary';
 import { HashModel } from './support/hash-model';
 
@@ -70,6 +71,24 @@ describe('Generation', () => {
     const generation = new Generation(new HashModel(), groups, settings());
     const steps = await run(generation, LIVE);
     steps.forEach((s, i) => expect(s.policyVersion).toBe(LIVE.filter(([index]) => index <= i).length));
+  });
+
+  it('says what the hook applied on the first step and whenever it changed, equal to a replay of the timeline', async () => {
+    const generation = new Generation(new HashModel(), groups, settings());
+    const steps = await run(generation, LIVE);
+    const members = groupMembersOf(groups);
+    let applied: Policy | undefined;
+    for (const step of steps) {
+      const replayed = generation.timeline
+        .slice(0, step.policyVersion)
+        .reduce((p, e) => applyChange(p, e.change, members), {} as Policy);
+      if (step.applied) expect(step.applied).not.toBe(applied);
+      applied = step.applied ?? applied;
+      expect(applied, `step ${step.index}`).toEqual(replayed);
+    }
+    expect(steps[0].applied).toEqual({ happy: { mode: 'ban', boost: 0 } });
+    // The insert at 7 and 15 leaves the policy as it was; the other changes each change it once.
+    expect(steps.filter((s) => s.applied).map((s) => s.index)).toEqual([0, 3, 7, 12, 20, 30, 45]);
   });
 
   it('never samples a tag after the change that bans it', async () => {

@@ -139,3 +139,67 @@ describe('applyPolicy, property-based', () => {
     );
   });
 });
+
+describe('applyPolicy, exact math', () => {
+  const emotions = group('emotion').tags;
+  const rule = fc.record({
+    mode: fc.constantFrom<TagMode>('allow', 'allow', 'ban'),
+    boost: fc.double({ min: -10, max: 10, noNaN: true }),
+  });
+  const logits = fc
+    .array(fc.double({ min: -8, max: 8, noNaN: true }), { minLength: VOCAB_SIZE, maxLength: VOCAB_SIZE })
+    .map((l) => Float32Array.from(l));
+  const emotionPolicy = fc
+    .array(rule, { minLength: emotions.length, maxLength: emotions.length })
+    .map((rules): Policy => Object.fromEntries(emotions.map((t, i) => [t.name, rules[i]])));
+  const relative = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+
+  it('inside a group: ratios are e to the difference of adjusted logits, banned tags 0, the total kept', () => {
+    fc.assert(
+      fc.property(logits, emotionPolicy, (raw, policy) => {
+        const allowed = emotions.filter((t) => policy[t.name].mode !== 'ban');
+        fc.pre(allowed.length > 0);
+        const before = softmax(raw);
+        const after = softmax(applyPolicy(raw, groups, policy, null).logits);
+        const adjusted = (name: string, id: number) => raw[id] + policy[name].boost;
+        for (const t of emotions) if (policy[t.name].mode === 'ban') expect(after[t.id]).toBe(0);
+        for (const a of allowed)
+          for (const b of allowed) {
+            const expected = Math.exp(adjusted(a.name, a.id) - adjusted(b.name, b.id));
+            expect(relative(after[a.id] / after[b.id], expected)).toBeLessThan(1e-4);
+          }
+        expect(relative(sumOf(after, emotionIds), sumOf(before, emotionIds))).toBeLessThan(1e-5);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('two forced tags of one group share its total in the ratio of their adjusted logits', () => {
+    fc.assert(
+      fc.property(logits, fc.double({ min: -10, max: 10, noNaN: true }), (raw, boost) => {
+        const policy: Policy = { sad: { mode: 'force', boost }, angry: { mode: 'force', boost: 0 } };
+        const before = softmax(raw);
+        const after = softmax(applyPolicy(raw, groups, policy, null).logits);
+        const sad = tagId('sad');
+        const angry = tagId('angry');
+        for (const id of emotionIds.filter((id) => id !== sad && id !== angry)) expect(after[id]).toBe(0);
+        expect(relative(after[sad] / after[angry], Math.exp(raw[sad] + boost - raw[angry]))).toBeLessThan(1e-4);
+        expect(relative(after[sad] + after[angry], sumOf(before, emotionIds))).toBeLessThan(1e-5);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('at the <rude> step adds the boost to its logit exactly once and leaves every other logit alone', () => {
+    fc.assert(
+      fc.property(logits, fc.double({ min: -10, max: 10, noNaN: true }), (raw, boost) => {
+        const hooked = applyPolicy(raw, groups, { rude: { mode: 'allow', boost } }, happy).logits;
+        expect(hooked[rude]).toBeCloseTo(raw[rude] + boost, 4);
+        for (const id of others([rude])) expect(hooked[id]).toBe(raw[id]);
+        const forced = softmax(applyPolicy(raw, groups, { rude: { mode: 'force', boost } }, happy).logits);
+        expect(forced[rude]).toBe(1);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

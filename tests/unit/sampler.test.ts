@@ -104,3 +104,92 @@ describe('alternatives', () => {
     expect(top[1].prob).toBeCloseTo(0.25, 6);
   });
 });
+
+/**
+ * A plain reference sampler, written apart from `sampleToken`: softmax at the temperature, sort, keep
+ * the top k, then the shortest prefix whose tempered probability reaches p, and invert the CDF of
+ * what is kept at the draw `u`.
+ */
+function referenceSample(logits: Float32Array, params: SamplingParams, u: number): number {
+  const ids = [...logits.keys()].filter((i) => logits[i] > -Infinity).sort((a, b) => logits[b] - logits[a] || a - b);
+  if (params.temperature <= 0) return ids[0];
+  const max = logits[ids[0]];
+  const weights = ids.map((id) => Math.exp((logits[id] - max) / params.temperature));
+  const k = params.topK > 0 ? Math.min(params.topK, ids.length) : ids.length;
+  const topK = weights.slice(0, k);
+  const z = topK.reduce((a, b) => a + b, 0);
+  let keep = k;
+  let cumulative = 0;
+  for (let i = 0; i < k && params.topP < 1; i++) {
+    cumulative += topK[i] / z;
+    if (cumulative >= params.topP) {
+      keep = i + 1;
+      break;
+    }
+  }
+  const kept = topK.slice(0, keep);
+  const total = kept.reduce((a, b) => a + b, 0);
+  let acc = 0;
+  for (let i = 0; i < keep; i++) {
+    acc += kept[i] / total;
+    if (u < acc) return ids[i];
+  }
+  return ids[keep - 1];
+}
+
+describe('sampleToken against a reference implementation', () => {
+  /** Draws spread over [0, 1), the edges included. */
+  const DRAWS = [0, 1e-9, 0.05, 0.2, 0.33, 0.5, 0.61, 0.75, 0.9, 0.97, 0.999999];
+  const grid: SamplingParams[] = [];
+  for (const temperature of [0, 0.3, 0.7, 1, 1.6])
+    for (const topK of [0, 1, 3, 12]) for (const topP of [0.3, 0.6, 0.9, 1]) grid.push({ temperature, topK, topP });
+
+  it('draws what the reference draws for fixed draws, across temperatures, top-k with top-p', () => {
+    for (let seed = 0; seed < 12; seed++) {
+      const logits = randomLogits(100 + seed, 3);
+      if (seed % 3 === 0) logits[seed % logits.length] = -Infinity;
+      for (const params of grid)
+        for (const u of DRAWS) {
+          const got = sampleToken(logits, params, () => u);
+          expect(got, `seed ${seed}, ${JSON.stringify(params)}, u ${u}`).toBe(referenceSample(logits, params, u));
+        }
+    }
+  });
+
+  it('keeps the token at which the cumulative probability reaches top-p exactly, and no more', () => {
+    // Tempered probabilities 0.5, 0.25, 0.125, 0.125: at p = 0.75 the first two are kept.
+    const logits = logitsOf([0.5, 0.25, 0.125, 0.125]);
+    const params = { temperature: 1, topK: 0, topP: 0.75 };
+    expect(sampleToken(logits, params, () => 0.999999)).toBe(1);
+    expect(sampleToken(logits, params, () => 0.66)).toBe(0);
+    expect(sampleToken(logits, params, () => 0.67)).toBe(1);
+    expect(sampleToken(logits, { ...params, topP: 0.7500001 }, () => 0.999999)).toBe(2);
+  });
+
+  it('applies top-p to the tempered probabilities', () => {
+    // At temperature 2 the probabilities flatten to about 0.41, 0.30, 0.16, 0.13, so p = 0.8 keeps three;
+    // the untempered 0.57, 0.29, 0.08, 0.06 would reach it with two.
+    const logits = logitsOf([0.57, 0.29, 0.08, 0.06]);
+    const params = { temperature: 2, topK: 0, topP: 0.8 };
+    expect(sampleToken(logits, params, () => 0.999999)).toBe(referenceSample(logits, params, 0.999999));
+    expect(referenceSample(logits, params, 0.999999)).toBe(2);
+  });
+});
+
+describe('createRandom', () => {
+  it('gives the same first outputs as ever (mulberry32; a share link replays only while these hold)', () => {
+    const first = (seed: number) => {
+      const random = createRandom(seed);
+      return Array.from({ length: 5 }, () => random());
+    };
+    expect(first(0)).toEqual([
+      0.26642920868471265, 0.0003297457005828619, 0.2232720274478197, 0.1462021479383111, 0.46732782293111086,
+    ]);
+    expect(first(42)).toEqual([
+      0.6011037519201636, 0.44829055899754167, 0.8524657934904099, 0.6697340414393693, 0.17481389874592423,
+    ]);
+    expect(first(4294967295)).toEqual([
+      0.8964226141106337, 0.189478256739676, 0.7156526781618595, 0.9440599093213677, 0.8452364315744489,
+    ]);
+  });
+});

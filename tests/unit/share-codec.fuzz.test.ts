@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeShareState, encodeShareState, type DecodeResult } from '../../src/share/codec';
 import { defaultShareState } from '../../src/share/defaults';
 import { LIMITS } from '../../src/share/limits';
-import { validateShareState } from '../../src/share/validate';
 import { lzBomb } from './support/lz-bomb';
+import { specAccepts } from './support/share-spec';
 import { KNOWN_TAGS, validShareState } from './support/share-states';
 
 const URI_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$';
@@ -15,8 +15,8 @@ function decodeSafely(link: unknown): DecodeResult {
   let result: DecodeResult | undefined;
   expect(() => (result = decodeShareState(link as string, KNOWN_TAGS))).not.toThrow();
   if (result!.ok) {
-    // A valid state passes validation again unchanged.
-    expect(validateShareState(result!.state, KNOWN_TAGS)).toEqual(result!.state);
+    // An accepted state keeps to the bounds as written out apart from the validator.
+    expect(specAccepts(result!.state, KNOWN_TAGS), JSON.stringify(result!.state).slice(0, 300)).toBe(true);
   } else {
     expect(result!.error).toMatch(/^(This link|In this link)[^\n]{10,200}$/);
     expect(result!.state).toEqual(defaultShareState());
@@ -148,8 +148,11 @@ describe('decodeShareState under fuzzing', () => {
       return json.slice(0, slot.index) + slot[1] + value + json.slice(slot.index! + slot[0].length);
     });
     fc.assert(
-      fc.property(mutated, (json) => void decodeSafely(linkToText(json))),
-      { numRuns: 500 },
+      fc.property(mutated, (json) => {
+        // Accepted exactly when the independent reading of the rules accepts the same JSON.
+        expect(decodeSafely(linkToText(json)).ok, json.slice(0, 300)).toBe(specAccepts(JSON.parse(json), KNOWN_TAGS));
+      }),
+      { numRuns: 1000 },
     );
   });
 
@@ -186,6 +189,31 @@ describe('decodeShareState under fuzzing', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('decodeShareState at the bounds', () => {
+  const edges = [
+    -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 999.5, 1000, 1000.5, 1001, 4095.5, 4096, 4097, 4294967295, 4294967296,
+  ];
+  const fields: [string, (state: Record<string, unknown>, value: number) => void][] = [
+    ['seed', (s, v) => (s.seed = v)],
+    ['maxNewTokens', (s, v) => (s.maxNewTokens = v)],
+    ['pace', (s, v) => (s.pace = v)],
+    ['temperature', (s, v) => ((s.sampling as Record<string, unknown>).temperature = v)],
+    ['topK', (s, v) => ((s.sampling as Record<string, unknown>).topK = v)],
+    ['topP', (s, v) => ((s.sampling as Record<string, unknown>).topP = v)],
+    ['boost', (s, v) => (s.initialPolicy = { angry: { mode: 'allow', boost: v / 100 } })],
+    ['tokenIndex', (s, v) => (s.timeline = [{ tokenIndex: v, change: { kind: 'reset' } }])],
+  ];
+
+  it.each(fields)('accepts %s exactly where the rules do', (_, set) => {
+    for (const value of edges) {
+      const state = structuredClone(defaultShareState()) as unknown as Record<string, unknown>;
+      set(state, value);
+      const json = JSON.stringify(state);
+      expect(decodeSafely(linkToText(json)).ok, `${json}`).toBe(specAccepts(JSON.parse(json), KNOWN_TAGS));
+    }
   });
 });
 

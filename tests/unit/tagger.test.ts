@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MODEL_DIR } from '../../models/recipe/paths';
 import { cueEmotion } from '../../src/tagger/cues';
 import { labelSentence, labelSentences, splitSentences } from '../../src/tagger/index';
 import { isRude } from '../../src/tagger/rude';
@@ -81,7 +82,7 @@ describe('isRude', () => {
 });
 
 describe('the tagger with the shipped settings', () => {
-  const tagger = parseTagger(JSON.parse(readFileSync(join(import.meta.dirname, '../../models/tagplay-8m/tagger.json'), 'utf8')));
+  const tagger = parseTagger(JSON.parse(readFileSync(join(MODEL_DIR, 'tagger.json'), 'utf8')));
 
   it.each([
     ['Tom was very angry.', 'angry'],

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium, type BackendUnderTest } from './browser';
+import { launchChromium, watchOrigin, type BackendUnderTest } from './browser';
 import { SITE_DIR } from './build-site';
-import { serveStatic, type StaticSite } from './static-server';
+import { serveStatic, type SiteFault } from './static-server';
 
 export interface SessionOptions {
   /** Serve the site cross-origin isolated (COOP and COEP headers). */
@@ -10,6 +10,14 @@ export interface SessionOptions {
   flags?: string[];
   /** Let the page run what its Content-Security-Policy forbids, to test what the page itself does without that guard. */
   bypassCSP?: boolean;
+}
+
+/** The built site under `/tagplay/` on the harness's server. */
+export interface StaticSite {
+  /** The site's address, ending in the base path, e.g. http://127.0.0.1:PORT/tagplay/. */
+  url: string;
+  /** Breaks the model files from the next request on; null serves them intact again. */
+  setFault(fault: SiteFault | null): void;
 }
 
 /** The built site on its own server and one Chromium on it, with what the tests watch for along the way. */
@@ -25,7 +33,8 @@ export interface Session {
 }
 
 export async function startSession(backend: BackendUnderTest, options: SessionOptions = {}): Promise<Session> {
-  const site = await serveStatic(SITE_DIR, '/tagplay/', { isolated: options.isolated });
+  const server = await serveStatic([{ prefix: '/tagplay/', dir: SITE_DIR }], { isolated: options.isolated });
+  const site: StaticSite = { url: `${server.url}tagplay/`, setFault: (fault) => server.setFault(fault) };
   const browser = await launchChromium(backend, options.flags);
   const context = await browser.newContext({
     viewport: { width: 1280, height: 1100 },
@@ -35,13 +44,9 @@ export async function startSession(backend: BackendUnderTest, options: SessionOp
   const origin = new URL(site.url).origin;
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   const cspReports: string[] = [];
-  const foreign: string[] = [];
+  const foreign = watchOrigin(context, site.url);
   context.on('console', (message) => {
     if (/Content.Security.Policy/i.test(message.text())) cspReports.push(message.text());
-  });
-  context.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.protocol !== 'blob:' && url.protocol !== 'data:' && url.origin !== origin) foreign.push(request.url());
   });
   return {
     site,
@@ -52,7 +57,7 @@ export async function startSession(backend: BackendUnderTest, options: SessionOp
     close: async () => {
       await context.close();
       await browser.close();
-      await site.close();
+      await server.close();
     },
   };
 }

@@ -2,15 +2,18 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTagGroups } from '../../../models/recipe/load-node';
 import { encodeShareState } from '../../../src/share/codec';
 import { defaultShareState } from '../../../src/share/defaults';
 import type { ShareState } from '../../../src/share/state';
-import { applyChange, ruleOf, type PolicyChange } from '../../../src/steering/policy';
-import type { Transcript, TranscriptToken } from '../../../src/transcript/types';
+import { applyChange, ruleOf, type Policy, type PolicyChange } from '../../../src/steering/policy';
+import { groupMembersOf, sentenceTags } from '../../../src/steering/tags';
+import type { Transcript } from '../../../src/transcript/types';
+import type { TokenStep } from '../../../src/worker/api';
 import type { BackendUnderTest } from './browser';
 import { PlaygroundPage } from './playground';
 import { startSession, type Session } from './session';
-import type { StaticSite } from './static-server';
+import type { StaticSite } from './session';
 
 export interface Budget {
   /** New tokens per run: WebGPU under SwiftShader manages about three a second, so it gets few. */
@@ -21,14 +24,20 @@ export interface Budget {
   paceStep: number;
   /**
    * Sampled emotion tags required after each ban, force or boost, so that the check has something to
-   * check; short WebGPU runs may have none.
+   * check: at least one, found for short runs by choosing `seed` and `prompts`.
    */
   sentenceStartsAfter: number;
+  /** The seed of the ban, force and boost runs. */
+  seed: number;
+  /** The prompts of the ban run, and of the force and boost runs. */
+  prompts: { ban: string; steer: string };
   /** Where to save a screenshot of the playground after the ban, for the README. */
   screenshot?: string;
 }
 
-const EMOTIONS = new Set(['<happy>', '<sad>', '<angry>', '<scared>', '<surprised>', '<disgusted>', '<neutral>']);
+const GROUPS = readTagGroups();
+/** The tags that open a sentence, from the model's vocabulary. */
+const SENTENCE_TAGS = new Set(sentenceTags(GROUPS).opening.map((name) => `<${name}>`));
 
 const entryOf = (transcript: Transcript, matches: (change: PolicyChange) => boolean) => {
   const entry = transcript.state.timeline.find((e) => matches(e.change));
@@ -42,14 +51,22 @@ function expectMidStream(tokenIndex: number, transcript: Transcript) {
   expect(tokenIndex).toBeLessThan(transcript.tokens.length);
 }
 
-const sampledEmotionTags = (tokens: TranscriptToken[]) => tokens.filter((t) => EMOTIONS.has(t.text) && !t.inserted);
+const sampledEmotionTags = (tokens: TokenStep[]) => tokens.filter((t) => SENTENCE_TAGS.has(t.text) && !t.inserted);
 
-/** No token was sampled as `<tag>` while the policy in force for it (by its policy version) banned the tag. */
+/**
+ * The test's own replay of the recorded timeline, independent of the page: the policy in force for each
+ * token (by its policy version) is what the token says the hook applied, and no token was sampled as
+ * `<tag>` while that policy banned the tag.
+ */
 function expectBanHeld(transcript: Transcript, tag: string) {
+  const members = groupMembersOf(GROUPS);
+  let applied: Policy | undefined;
   for (const token of transcript.tokens) {
     const policy = transcript.state.timeline
       .slice(0, token.policyVersion)
-      .reduce((p, e) => applyChange(p, e.change), transcript.state.initialPolicy);
+      .reduce((p, e) => applyChange(p, e.change, members), transcript.state.initialPolicy);
+    applied = token.applied ?? applied;
+    expect(applied, `what token ${token.index} says the hook applied`).toEqual(policy);
     if (ruleOf(policy, tag).mode === 'ban' && !token.inserted)
       expect(token.text, `token ${token.index}`).not.toBe(`<${tag}>`);
   }
@@ -106,7 +123,8 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
     });
 
     it('bans <angry> mid-stream: none is sampled after the recorded index, and its pre-ban probability is still recorded', async () => {
-      await playground.setPrompt('<story><angry>Tom was very angry.');
+      await playground.setPrompt(budget.prompts.ban);
+      await playground.setSeed(budget.seed);
       await playground.setRange('Temptation threshold', 0.01);
       await playground.stepTo(budget.changeAfter);
       await playground.setMode('angry', 'ban');
@@ -178,7 +196,7 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
 
     it('forces <angry> mid-stream, and inserts it as the very next token', async () => {
       await playground.page.getByTestId('reset-tags').click();
-      await playground.setPrompt('<story><happy>Once upon a time');
+      await playground.setPrompt(budget.prompts.steer);
       await playground.stepTo(budget.changeAfter);
       await playground.setMode('angry', 'force');
       await playground.insertNow('angry');

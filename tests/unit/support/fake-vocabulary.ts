@@ -1,5 +1,5 @@
 import { createRandom } from '../../../src/steering/random';
-import { discoverTagGroups, type TagGroup } from '../../../src/steering/tags';
+import { tagGroups, type TagGroup, type VocabularyFile } from '../../../src/steering/tags';
 
 /** A tiny vocabulary laid out like the real tokenizer's: end-of-text, genres, emotions, rude, then plain words. */
 export const ADDED_TOKENS = [
@@ -19,7 +19,20 @@ export const WORDS = ['the', 'cat', 'sat', ' on', ' mat', '.', ' and', ' ran', '
 export const VOCAB_SIZE = ADDED_TOKENS.length + WORDS.length;
 export const END_OF_TEXT = 0;
 
-export const groups: TagGroup[] = discoverTagGroups(ADDED_TOKENS);
+/** Grouped as the recipe groups the shipped model's tags (`models/recipe/vocabulary.ts`). */
+export const VOCABULARY: VocabularyFile = {
+  groups: [
+    {
+      name: 'emotion',
+      opens: 'sentence',
+      tags: ['happy', 'sad', 'angry', 'scared', 'surprised', 'disgusted', 'neutral'].map((name) => ({ name })),
+    },
+    { name: 'genre', opens: 'document', tags: [{ name: 'story' }, { name: 'comment' }] },
+    { name: 'rude', slotAfter: 'emotion', tags: [{ name: 'rude', colour: '#111111' }] },
+  ],
+};
+
+export const groups: TagGroup[] = tagGroups(ADDED_TOKENS, VOCABULARY);
 
 export function group(name: string): TagGroup {
   const found = groups.find((g) => g.name === name);
