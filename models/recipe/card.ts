@@ -10,129 +10,288 @@ import { EMOTIONS, RUDE } from '../../src/tagger/labels';
 import { MODEL_DIR, MODEL_NAME } from './paths';
 
 // `any` because these files are written by the recipe's own scripts (Python and TS) just before; typing each shape twice adds nothing.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 const read = (file: string): Json => JSON.parse(readFileSync(join(MODEL_DIR, file), 'utf8'));
 const training = read('training.json');
 const corpus = read('corpus.json');
 const tagger = read('tagger-eval.json');
 const ev = read('eval.json');
+const study = read('size-study.json');
+const previous = JSON.parse(readFileSync(join(import.meta.dirname, 'previous-model.json'), 'utf8')) as Json;
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${(100 * x).toFixed(1)} %`);
 const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 const table = (head: string[], rows: (string | number)[][]) =>
-  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-const f1Rows = (report: Json) => Object.entries(report.perClass as Record<string, { f1: number; support: number }>).map(([c, v]) => [`<${c}>`, num(v.f1), v.support]);
+  [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+const f1Rows = (report: Json) =>
+  Object.entries(report.perClass as Record<string, { f1: number; support: number }>).map(([c, v]) => [
+    `<${c}>`,
+    num(v.f1),
+    v.support,
+  ]);
+const ci = (v: Json, k: 'precision' | 'recall') =>
+  `${num(v[k], 2)} [${num(v[`${k}CI`][0], 2)}, ${num(v[`${k}CI`][1], 2)}]`;
+const CUED = EMOTIONS.filter((e) => e !== 'neutral');
 
 const misses: string[] = [];
 const bpb = ev.heldOut.story.bitsPerByte as number;
 if (bpb > 0.9) misses.push(`held-out TinyStories bits per byte is ${num(bpb)}, above the 0.9 target`);
+if (bpb > 0.8)
+  misses.push(`held-out TinyStories bits per byte is ${num(bpb)}, above the 0.8 stretch target by ${num(bpb - 0.8)}`);
+const heldTagger = tagger.tinystoriesHeldout.storyTagger;
 for (const t of EMOTIONS) {
-  const share = ev.forcedFidelity[t].share as number;
-  if (share < 0.6) misses.push(`forced fidelity for <${t}> is ${pct(share)}, below the 60 % target`);
-  const ban = ev.banEfficacy[t];
-  if (ban.free === 0) misses.push(`ban efficacy for <${t}> cannot be measured: the tagger labels none of the sentences from its inviting prompt <${t}> even without the ban`);
-  else if (ban.banned > 0 && ban.free / ban.banned < 5) misses.push(`banning <${t}> lowers its share ${num(ban.free / ban.banned, 1)}× (${pct(ban.free)} → ${pct(ban.banned)}), short of 5×`);
+  const c = heldTagger.perClass[t];
+  if (t !== 'neutral' && (c.precision < 0.7 || c.recall < 0.5))
+    misses.push(
+      `the story tagger's ${c.precision < 0.7 ? `precision for <${t}> is ${num(c.precision, 2)} (target 0.7)` : ''}${c.precision < 0.7 && c.recall < 0.5 ? ' and its ' : ''}${c.recall < 0.5 ? `recall for <${t}> is ${num(c.recall, 2)} (target 0.5)` : ''} on the held-out stories`,
+    );
+  const f = ev.forcedFidelity[t];
+  if (f.share < 0.6) misses.push(`forced fidelity for <${t}> is ${pct(f.share)}, below the 60 % target`);
+  if (Math.abs(f.distinct2VsFree - 1) > 0.1)
+    misses.push(`distinct-2 of forced <${t}> is ${num(f.distinct2VsFree, 2)}× free generation's, outside ±10 %`);
   const auc = ev.temptationAuc[t];
   if (auc !== null && auc < 0.85) misses.push(`temptation AUC for <${t}> is ${num(auc)}, below 0.85`);
 }
+for (const t of CUED) {
+  const o = ev.openings[t];
+  if (o.free < 0.2)
+    misses.push(`after a three-sentence <${t}> opening, ${pct(o.free)} of the free continuation is <${t}>, below 20 %`);
+  if (o.banned > 0 && o.free / o.banned < 5)
+    misses.push(
+      `banning <${t}> after its opening lowers its share ${num(o.free / o.banned, 1)}× (${pct(o.free)} → ${pct(o.banned)}), short of 5×`,
+    );
+}
 const goMacro = tagger.goemotionsEkmanTest.tagger.macroF1 as number;
-if (goMacro < 0.55) misses.push(`the tagger's macro-F1 on all GoEmotions-Ekman test comments is ${num(goMacro)}, below 0.55 (on single-label comments it is ${num(tagger.goemotionsEkmanTest.singleLabelOnly.tagger.macroF1)})`);
+if (goMacro < 0.55) misses.push(`the tagger's macro-F1 on GoEmotions-Ekman test is ${num(goMacro)}, below 0.55`);
+const prevTagger = previous.taggerOnHeldoutStories;
+const best = study.runs.find(
+  (r: Json) =>
+    r.best && r.best.step === training.steps && r.parameters === training.parameters && r.run.includes('tales'),
+);
 
 const card = `# ${MODEL_NAME}
 
-A ${(training.parameters / 1e6).toFixed(2)}M-parameter LLaMA-style decoder, conditionally pretrained: every sentence of its training text is preceded by control tags chosen by a sentence tagger, so the model announces what kind of sentence comes next and a logits hook can ban, boost or force that choice (Korbak et al. 2023, *Pretraining Language Models with Human Preferences*, extended from good/bad to seven emotions and a rude flag).
+A ${(training.parameters / 1e6).toFixed(2)}M-parameter LLaMA-style decoder, conditionally pretrained: every sentence of its training text is preceded by control tags chosen by a sentence tagger, so the model announces what kind of sentence comes next and a logits hook can ban, boost or force that choice (Korbak et al. 2023, *Pretraining Language Models with Human Preferences*, extended from good/bad to seven emotions and a rude flag). It replaces tagplay-3m (${(previous.parameters / 1e6).toFixed(2)}M parameters); the previous model's figures stand beside this one's, from \`models/recipe/previous-model.json\`.
 
-This file is generated by \`npm run model:card\` from \`training.json\`, \`corpus.json\`, \`tagger-eval.json\` and \`eval.json\` in this folder; each section names the command that measured its figures.
+This file is generated by \`npm run model:card\` from \`training.json\`, \`corpus.json\`, \`tagger-eval.json\`, \`size-study.json\` and \`eval.json\` in this folder; each section names the command that measured its figures.
 
 ## Architecture
-${table(['setting', 'value'], [
-  ['layers', training.config.n_layer], ['hidden size', training.config.d_model], ['attention heads (key/value heads)', `${training.config.n_head} (${training.config.n_kv_head})`],
-  ['SwiGLU inner size', training.config.d_ff], ['context', `${training.config.max_len} tokens`], ['vocabulary', `${training.config.vocab_size} (byte-level BPE, every tag one special token)`],
-  ['parameters', training.parameters.toLocaleString('en')], ['norm / positions / embeddings', 'RMSNorm, rotary, tied input/output'],
-  ['files', '`onnx/model.onnx` (fp32, KV cache, transformers.js llama layout), `config.json`, `generation_config.json`, `tokenizer.json`, `tokenizer_config.json`, `tagger.json`'],
-])}
+${table(
+  ['setting', 'value'],
+  [
+    ['layers', training.config.n_layer],
+    ['hidden size', training.config.d_model],
+    ['attention heads (key/value heads)', `${training.config.n_head} (${training.config.n_kv_head})`],
+    ['SwiGLU inner size', training.config.d_ff],
+    ['context', `${training.config.max_len} tokens`],
+    ['vocabulary', `${training.config.vocab_size} (byte-level BPE, every tag one special token)`],
+    ['parameters', training.parameters.toLocaleString('en')],
+    ['norm / positions / embeddings', 'RMSNorm, rotary, tied input/output'],
+    ['dropout (training only)', training.config.dropout],
+    [
+      'files',
+      '`onnx/model.onnx` (KV cache, transformers.js llama layout; matrices as int8 with a float32 scale per output unit, widened to float32 by Cast and Mul, which onnxruntime folds once at load), `config.json`, `generation_config.json`, `tokenizer.json`, `tokenizer_config.json`, `tagplay.json`, `tagger.json`',
+    ],
+  ],
+)}
 
 ## Tags
 - Emotion group, exactly one per sentence: ${EMOTIONS.map((e) => `\`<${e}>\``).join(' ')}.
 - \`<${RUDE}>\`: an independent flag after the emotion tag, for profanity (the \`obscenity\` library's English dataset) or insults.
-- Genre group, one per document: \`<story>\`, \`<comment>\`; every document ends with \`<|endoftext|>\`.
+- Genre group, one per document: \`<story>\`, \`<comment>\`, \`<tale>\`; every document ends with \`<|endoftext|>\`.
 
-The tagger (\`src/tagger/\`) splits sentences with \`Intl.Segmenter\`, then labels the emotion with unambiguous cue words where a sentence has them ("Tom was very angry"), otherwise with a linear classifier over word unigrams and bigrams (${tagger.features.toLocaleString('en')} features) trained on GoEmotions-Ekman train, with its epochs and L2 penalty picked from a small grid by validation macro-F1 (${tagger.selection.byValidationMacroF1.map((c: Json) => `${c.epochs} epochs, L2 ${c.l2}: ${num(c.valid)}`).join('; ')}; chosen: ${tagger.selection.chosen.epochs} epochs, L2 ${tagger.selection.chosen.l2}) and per-class biases tuned on the same validation split, so the test sets are never used for choices. The same code labels the training corpus and the playground's live output.
+## The tagger (\`npm run model:tagger\`)
+The tagger (\`src/tagger/\`) splits sentences with \`Intl.Segmenter\`. A sentence's own emotion comes from cue words chosen for precision on children's stories (\`src/tagger/cues.ts\`: "Tom was very angry", "He stomped his feet", "Yuck!"), the rarer emotion winning when a sentence names several; without a cue, from a linear classifier over word unigrams and bigrams (${tagger.features.toLocaleString('en')} features) trained on GoEmotions-Ekman train, which in stories must pass a per-emotion probability fitted on the dev labels (${
+  Object.entries(tagger.story.settings.minProbability)
+    .map(([k, v]) => `<${k}> ≥ ${v}`)
+    .join(', ') || 'none'
+}) before it overrules "neutral". In stories and tales an emotion also carries forward as an episode: after a sentence that names it, the next sentences without a cue of their own keep it (${
+  Object.entries(tagger.story.settings.carry)
+    .map(([k, v]) => `<${k}>: ${v}`)
+    .join(', ') || 'none'
+} sentences, fitted on the dev labels), until a phrase such as "calmed down" or "the next day" ends it. Each sentence is labelled from those before it only, so the playground labels a sentence the moment it ends. The corpus is tagged with episodes; the model's own output is judged sentence by sentence, with no episode (\`labelSentence\`).
 
-## Tagger quality (\`npm run model:tagger\`)
-${table(['set', 'classifier macro-F1', 'tagger macro-F1', 'tagger accuracy', 'n'], [
-  ['GoEmotions-Ekman test, all comments (right when among the gold labels)', num(tagger.goemotionsEkmanTest.classifier.macroF1), num(goMacro), pct(tagger.goemotionsEkmanTest.tagger.accuracy), tagger.goemotionsEkmanTest.tagger.n],
-  ['GoEmotions-Ekman test, single-label comments', num(tagger.goemotionsEkmanTest.singleLabelOnly.classifier.macroF1), num(tagger.goemotionsEkmanTest.singleLabelOnly.tagger.macroF1), pct(tagger.goemotionsEkmanTest.singleLabelOnly.tagger.accuracy), tagger.goemotionsEkmanTest.singleLabelOnly.tagger.n],
-  ['CARER validation (5 classes present)', num(tagger.carerValidation.classifier.macroF1), num(tagger.carerValidation.tagger.macroF1), pct(tagger.carerValidation.tagger.accuracy), tagger.carerValidation.tagger.n],
-  ['100 TinyStories sentences labelled by hand', num(tagger.tinystoriesHand100.classifier.macroF1), num(tagger.tinystoriesHand100.tagger.macroF1), pct(tagger.tinystoriesHand100.tagger.accuracy), tagger.tinystoriesHand100.tagger.n],
-])}
+### On held-out stories labelled by hand
+\`models/recipe/labels/tinystories-heldout.tsv\`: ${heldTagger.n} sentences read in context (40 whole stories, and a sample stratified by both taggers), committed before the tagger was evaluated on them; the tagger's settings were fitted on the separate dev labels. Precision and recall with 95 % Wilson intervals:
 
-Per-class F1 of the tagger on GoEmotions-Ekman test (all comments):
+${table(
+  ['tag', 'support', 'precision', 'recall', 'F1', 'tagplay-3m tagger: precision', 'recall'],
+  EMOTIONS.map((t) => {
+    const c = heldTagger.perClass[t];
+    const p = prevTagger.perClass[t];
+    return [`<${t}>`, c.support, ci(c, 'precision'), ci(c, 'recall'), num(c.f1), num(p.precision, 2), num(p.recall, 2)];
+  }),
+)}
+
+Macro-F1: ${num(heldTagger.macroF1)} (tagplay-3m's tagger: ${num(prevTagger.macroF1)}). The sentence-local tagger alone (no episodes): ${num(tagger.tinystoriesHeldout.sentenceLocal.macroF1)}.
+
+### On comments
+${table(
+  ['set', 'classifier macro-F1', 'tagger macro-F1', 'n'],
+  [
+    [
+      'GoEmotions-Ekman test, all comments (right when among the gold labels)',
+      num(tagger.goemotionsEkmanTest.classifier.macroF1),
+      num(goMacro),
+      tagger.goemotionsEkmanTest.tagger.n,
+    ],
+    [
+      'CARER validation (5 classes present)',
+      num(tagger.carerValidation.classifier.macroF1),
+      num(tagger.carerValidation.tagger.macroF1),
+      tagger.carerValidation.tagger.n,
+    ],
+  ],
+)}
+
+Per-class F1 of the tagger on GoEmotions-Ekman test:
 
 ${table(['tag', 'F1', 'support'], f1Rows(tagger.goemotionsEkmanTest.tagger))}
 
-Per-class F1 on CARER validation:
+## Data (\`npm run model:corpus -- --tales\`)
+${table(
+  ['source', 'used for', 'licence'],
+  [
+    [
+      'TinyStories, all four files in `tinystories/` (Eldan & Li 2023)',
+      'training (`<story>`), tagger dev and held-out labels',
+      'CDLA-Sharing-1.0',
+    ],
+    ['GoEmotions train comments (Demszky et al. 2020)', 'training (`<comment>`) and the tagger', 'Apache-2.0'],
+    [
+      'Public-domain fables and fairy tales in `tales/` (Aesop tr. Townsend, Bryant, Burgess, Grimm tr. Taylor and Edwardes, Andersen, Lang)',
+      'training (`<tale>`)',
+      'public domain',
+    ],
+    ['GoEmotions-Ekman valid / test', 'tagger tuning / evaluation only', 'Apache-2.0'],
+    ['CARER (`emotion-carer/`)', 'tagger evaluation only', 'research/education use; never trained on'],
+    ['DailyDialog', 'not used', 'CC BY-NC-SA 4.0'],
+  ],
+)}
 
-${table(['tag', 'F1', 'support'], f1Rows(tagger.carerValidation.tagger))}
+${corpus.documents.story.toLocaleString('en')} stories, ${corpus.documents.comment.toLocaleString('en')} comments and ${(corpus.documents.tale ?? 0).toLocaleString('en')} tales; ${corpus.documents.valid.toLocaleString('en')} documents (3 %, by hash) are held out. Stories and tales whose rarest emotion is rare are repeated up to 6× in training.
 
-The hand labels (\`models/recipe/tinystories-hand-labels.tsv\`) point at sentences by story and sentence index with a hash; the text stays in the corpora folder.
+${table(
+  ['tag', 'sentences in the corpus', 'in training after repeats'],
+  [...EMOTIONS, RUDE].map((t) => [
+    `<${t}>`,
+    corpus.tagCounts[t].toLocaleString('en'),
+    corpus.trainTagCountsAfterRepeats[t].toLocaleString('en'),
+  ]),
+)}
 
-## Data (\`npm run model:corpus\`)
-${table(['source', 'used for', 'licence'], [
-  ['TinyStories, all four files in `tinystories/` (Eldan & Li 2023)', 'training (stories)', 'CDLA-Sharing-1.0'],
-  ['GoEmotions train comments (Demszky et al. 2020)', 'training (comments) and the tagger', 'Apache-2.0'],
-  ['GoEmotions-Ekman valid / test', 'tagger tuning / evaluation only', 'Apache-2.0'],
-  ['CARER (`emotion-carer/`)', 'tagger evaluation only', 'research/education use; never trained on'],
-  ['DailyDialog', 'not used', 'CC BY-NC-SA 4.0'],
-])}
+## Size and data, by measurement (\`${study.command}\`)
+About 7M tokens of training text (11M with the tales, repeats included) limit this model, not compute: on one GPU every run below saw its corpus many times within 5.5 minutes, and its held-out story loss turned. Each run keeps its weights at its best held-out story loss (\`models/recipe/train-gpu.sh\`, logs in \`models/recipe/gpu-runs/\`); all ran side by side on one H200 in two calls, bf16 autocast, batch 64 × 384.
 
-${corpus.documents.stories.toLocaleString('en')} stories and ${corpus.documents.comments.toLocaleString('en')} comments; ${corpus.documents.valid.toLocaleString('en')} documents (3 %, by hash) are held out. Stories whose rarest emotion is rare are repeated up to 6× in training.
+${table(
+  ['run', 'parameters', 'corpus', 'dropout', 'best step', 'held-out story bits per byte', 'tokens/s'],
+  study.runs.map((r: Json) => [
+    r.run,
+    r.parameters.toLocaleString('en'),
+    r.run.includes('tales') ? 'stories, comments, tales' : 'stories, comments',
+    r.run.endsWith('d3') ? 0.3 : r.run.endsWith('d2') ? 0.2 : r.run === 'S' ? 0.05 : r.run.startsWith('L') ? 0.15 : 0.1,
+    r.best.step,
+    num(r.best.bpb_story),
+    r.medianTokensPerSecond.toLocaleString('en'),
+  ]),
+)}
 
-${table(['tag', 'sentences in the corpus', 'in training after repeats'], [...EMOTIONS, RUDE].map((t) => [`<${t}>`, corpus.tagCounts[t].toLocaleString('en'), corpus.trainTagCountsAfterRepeats[t].toLocaleString('en')]))}
+- The tales help stories: the same 8.1M model reaches ${num(study.runs.find((r: Json) => r.run === 'M-tales').best.bpb_story)} bits per byte with them against ${num(study.runs.find((r: Json) => r.run === 'M').best.bpb_story)} without, and every size does better with them. They are kept, as a third genre.
+- With more dropout the 8.1M and 12.9M models tie; the 8.1M one ships${best ? ` (run ${best.run})` : ''}: the same quality, a smaller download and faster decoding.
 
-## Training (\`npm run model:train\`)
-${training.steps.toLocaleString('en')} steps of ${training.hyperparameters.batch} × ${training.hyperparameters.block} tokens (${(training.tokens_seen / 1e6).toFixed(1)}M tokens), AdamW (lr ${training.hyperparameters.lr}, ${training.hyperparameters.warmup} warm-up steps, cosine to 10 %), seed ${training.hyperparameters.seed}, on ${training.hardware} with PyTorch ${training.torch}: about ${Math.round(training.wall_seconds_estimate / 60)} minutes of wall time (shared with other work on the same two cores).
+## Training (\`${training.command}\`, here \`models/recipe/train-gpu.sh tales\`)
+${training.steps.toLocaleString('en')} steps of ${training.hyperparameters.batch} × ${training.hyperparameters.block} tokens (${(training.tokens_seen / 1e6).toFixed(1)}M tokens) to the best held-out story loss, AdamW (lr ${training.hyperparameters.lr}, ${training.hyperparameters.warmup} warm-up steps, cosine to 10 % over the run's time), seed ${training.hyperparameters.seed}, bf16 autocast, on ${training.trained_on}.
 
-${table(['step', 'train loss', 'held-out story loss', 'held-out comment loss'], training.log.filter((e: Json) => e.valid_story !== undefined).map((e: Json) => [e.step, num(e.loss), num(e.valid_story), num(e.valid_comment)]))}
+${table(
+  ['step', 'train loss', 'held-out story bits per byte', 'comment', 'tale'],
+  training.log
+    .filter((e: Json) => e.bpb_story !== undefined)
+    .map((e: Json) => [e.step, num(e.loss), num(e.bpb_story), num(e.bpb_comment), num(e.bpb_tale)]),
+)}
 
 ## Evaluation (\`${ev.command}\`)
-Run in Node through the browser's own path: transformers.js with onnxruntime-node, the logits hook (\`src/steering/hook.ts\`) and the seeded sampler (${ev.settings.sampling}). Each condition generates samples of ${ev.settings.tokensPerSample} tokens from ${ev.settings.seeds}: ${ev.settings.samples.freeAndForced} for free and forced generation, ${ev.settings.samples.ban} per arm for bans, ${ev.settings.samples.boost} per boost level. Every generated sentence is judged by the tagger. The whole run took ${Math.round(ev.seconds / 60)} minutes with ${ev.settings.processes} generation processes on ${training.hardware}.
+Run in Node through the browser's own path: transformers.js with onnxruntime-node, the logits hook (\`src/steering/hook.ts\`) and the seeded sampler (${ev.settings.sampling}). Each condition generates samples of ${ev.settings.tokensPerSample} tokens from ${ev.settings.seeds}: ${ev.settings.samples.freeAndForced} for free and forced generation, ${ev.settings.samples.openings} per arm after the openings, ${ev.settings.samples.boost} per boost level. Every generated sentence is judged by ${ev.settings.judge}. The whole run took ${Math.round(ev.seconds / 60)} minutes with ${ev.settings.processes} generation processes. tagplay-3m's figures were judged by its own tagger, so they compare the models only roughly.
 
 ### Held-out loss
-${table(['genre', 'tokens', 'loss (nats/token)', 'bits per byte (target ≤ 0.9 for stories)'], ['story', 'comment'].map((g) => [g, ev.heldOut[g].tokens.toLocaleString('en'), num(ev.heldOut[g].lossNatsPerToken), num(ev.heldOut[g].bitsPerByte)]))}
+${table(
+  ['genre', 'tokens', 'loss (nats/token)', 'bits per byte', 'tagplay-3m'],
+  Object.keys(ev.heldOut).map((g) => [
+    g,
+    ev.heldOut[g].tokens.toLocaleString('en'),
+    num(ev.heldOut[g].lossNatsPerToken),
+    num(ev.heldOut[g].bitsPerByte),
+    num(previous.heldOut[g]?.bitsPerByte),
+  ]),
+)}
 
-Bits per byte = nats over all tokens of the tagged text ÷ ln 2 ÷ UTF-8 bytes of the untagged text.
+Bits per byte = nats over all tokens of the tagged text ÷ ln 2 ÷ UTF-8 bytes of the untagged text. Target for stories ≤ 0.9 (stretch 0.8).
 
-### Forced fidelity (target ≥ 60 % for every emotion tag)
-With the tag forced at every sentence start, the share of generated sentences the tagger labels with it, beside its share in free generation.
+### Forced fidelity (target ≥ 60 %, distinct-2 within 10 % of free generation's)
+With the tag forced at every sentence start from \`<story>\`, the share of generated sentences the tagger labels with it, beside its share in free generation; distinct-2 is distinct word pairs over all word pairs (free generation: ${num(ev.freeGeneration.distinct2)}).
 
-${table(['tag', 'forced', 'free (base rate)', 'sentences judged'], [...EMOTIONS, RUDE].map((t) => [`<${t}>`, pct(ev.forcedFidelity[t].share), pct(ev.forcedFidelity[t].baseRate), ev.forcedFidelity[t].sentences]))}
+${table(
+  ['tag', 'forced', 'free (base rate)', 'sentences judged', 'distinct-2 ÷ free', 'tagplay-3m forced'],
+  EMOTIONS.map((t) => [
+    `<${t}>`,
+    pct(ev.forcedFidelity[t].share),
+    pct(ev.forcedFidelity[t].baseRate),
+    ev.forcedFidelity[t].sentences,
+    num(ev.forcedFidelity[t].distinct2VsFree, 2),
+    pct(previous.forcedFidelity[t]),
+  ]),
+)}
 
-### Ban efficacy (target: banned ≥ 5× lower than free)
-From a story opening whose first sentence carries the emotion (\`models/recipe/prompts.ts\`): the share of generated sentences labelled with it.
+\`<rude>\` under \`<comment>\`: forced, ${pct(ev.rudeUnderComment.forced)} of sentences are flagged rude by the tagger (free: ${pct(ev.rudeUnderComment.free)}; tagplay-3m forced under \`<story>\`: ${pct(previous.forcedFidelity[RUDE])}).
 
-${table(['tag', 'free', 'banned', 'free ÷ banned'], EMOTIONS.map((t) => [`<${t}>`, pct(ev.banEfficacy[t].free), pct(ev.banEfficacy[t].banned), ev.banEfficacy[t].free === 0 ? 'n/a (none even when free)' : ev.banEfficacy[t].ratio === null ? '∞ (none when banned)' : `${ev.banEfficacy[t].ratio}×`]))}
+### After an opening of three sentences (target: free ≥ 20 %, banned ≥ 5× lower)
+From a story opening of three sentences of the emotion (\`models/recipe/prompts.ts\`): the share of the continuation labelled with it.
+
+${table(
+  ['tag', 'free', 'banned', 'free ÷ banned'],
+  CUED.map((t) => [
+    `<${t}>`,
+    pct(ev.openings[t].free),
+    pct(ev.openings[t].banned),
+    ev.openings[t].free === 0
+      ? 'n/a (none even when free)'
+      : ev.openings[t].ratio === null
+        ? '∞ (none when banned)'
+        : `${ev.openings[t].ratio}×`,
+  ]),
+)}
+
+### The playground's angry example
+\`${ev.angryExample.prompt}\`: over ${ev.settings.samples.openings} seeds with \`<angry>\` banned from the start, ${pct(ev.angryExample.tempted)} had a sentence start where \`<angry>\`'s pre-ban probability passed the playground's threshold of 0.2 (the temptation counter rises), and ${pct(ev.angryExample.textChanged)} wrote a different text than the same seed without the ban. Without the ban ${pct(ev.angryExample.freeAngryShare)} of the continuation is angry; with it, ${pct(ev.angryExample.bannedAngryShare)}.
 
 ### Boost response
 Share of sentences labelled with the tag at each boost (logits), from \`<story>\`.
 
-${table(['tag', '−4', '0', '+2', '+4'], EMOTIONS.map((t) => [`<${t}>`, ...['-4', '0', '2', '4'].map((b) => pct(ev.boostResponse[t][b]))]))}
+${table(
+  ['tag', '−4', '0', '+2', '+4'],
+  EMOTIONS.map((t) => [`<${t}>`, ...['-4', '0', '2', '4'].map((b) => pct(ev.boostResponse[t][b]))]),
+)}
 
 ### Temptation (target AUC ≥ 0.85)
-How well the model's own probability of a tag at a sentence boundary (free generation) predicts the tagger's label of the sentence that follows.
+How well the model's own probability of a tag at a sentence start predicts the tagger's label of the sentence that follows (free generation and the unbanned openings).
 
-${table(['tag', 'AUC'], EMOTIONS.map((t) => [`<${t}>`, num(ev.temptationAuc[t])]))}
+${table(
+  ['tag', 'AUC', 'tagplay-3m'],
+  EMOTIONS.map((t) => [`<${t}>`, num(ev.temptationAuc[t]), num(previous.temptationAuc[t])]),
+)}
 
 ### Samples (verbatim)
 ${ev.examples.map((e: Json) => `**${e.policy}**\n\n\`\`\`\n${e.text}\n\`\`\``).join('\n\n')}
 
 ## Targets and known limits
 ${misses.length === 0 ? '- Every target above is met.' : misses.map((m) => `- Missed: ${m}.`).join('\n')}
-- What would close the gaps: training longer. The model saw ${(training.tokens_seen / 1e6).toFixed(1)}M tokens, under half an epoch of its corpus, and its held-out loss was still falling when the two-core budget ran out; the recipe runs unchanged on a GPU (\`npm run model:build\`, or \`torchrun\`), where a few epochs take minutes. The rare tags need more examples than repetition can give: \`<disgusted>\` and \`<angry>\` start ${corpus.tagCounts.disgusted.toLocaleString('en')} and ${corpus.tagCounts.angry.toLocaleString('en')} sentences of the corpus, most of them Reddit comments rather than stories, so after the tag the model writes a story sentence that the tagger rarely reads as disgust or anger. More stories with those emotions (the full TinyStories), or cue words the tagger and the stories share, would close that; the temptation AUC rises with the same fixes, since it measures how well the model predicts the tagger.
-- Forcing \`<rude>\` makes the model write the flag, but the tagger flags ${pct(ev.forcedFidelity[RUDE].share)} of those sentences: only ${corpus.tagCounts[RUDE].toLocaleString('en')} training sentences are rude, nearly all comments, too few for the model to learn what follows the flag.
-- The tagger is a linear model trained on Reddit comments plus cue words; it misreads subtle emotion (irony, emotion implied by events rather than named), and every fidelity figure above inherits its errors.
-- The model is small and was trained for about an hour on two CPU cores: its stories drift and repeat. The same recipe on a GPU with the full TinyStories (\`npm run model:build -- --corpora DIR\`, or \`torchrun\` for several GPUs) is the way to a stronger model.
-- English only; the comments genre inherits Reddit's tone.
+- Budget spent: two 5.5-minute calls on one H200 GPU (eight runs side by side), the tagger's dev and held-out labels by hand, and the evaluation on two CPU cores.
+- The tagger is cue words plus a linear model trained on Reddit comments; it misreads emotion implied by events rather than named, and every fidelity figure above inherits its errors.
+- English only; the comments genre inherits Reddit's tone; the tales' older English shows in the stories now and then.
 `;
 writeFileSync(join(MODEL_DIR, 'MODEL_CARD.md'), card);
 console.log(`wrote ${join(MODEL_DIR, 'MODEL_CARD.md')}${misses.length ? `; ${misses.length} target(s) missed` : ''}`);

@@ -22,9 +22,18 @@ export interface GeneratedSentence {
   rude: boolean;
 }
 
-export interface Sample { text: string; sentences: GeneratedSentence[] }
+export interface Sample {
+  text: string;
+  sentences: GeneratedSentence[];
+}
 
-export interface RunSpec { prompt: string; policy: Policy; samples: number; tokens: number; firstSeed: number }
+export interface RunSpec {
+  prompt: string;
+  policy: Policy;
+  samples: number;
+  tokens: number;
+  firstSeed: number;
+}
 
 /** Generates `spec.samples` continuations with seeds firstSeed, firstSeed+1, … and cuts them at the model's tags. */
 export async function generateSamples(model: LoadedModel, tagger: Tagger, spec: RunSpec): Promise<Sample[]> {
@@ -41,7 +50,11 @@ export async function generateSamples(model: LoadedModel, tagger: Tagger, spec: 
   const textOf = (id: number) => (nameOf.has(id) ? '' : tokenizer.decode([id]));
   for (let i = 0; i < spec.samples; i++) {
     const run = new Generation(lm, groups, {
-      promptIds, seed: spec.firstSeed + i, sampling: DEFAULT_SAMPLING, maxNewTokens: spec.tokens, initialPolicy: spec.policy,
+      promptIds,
+      seed: spec.firstSeed + i,
+      sampling: DEFAULT_SAMPLING,
+      maxNewTokens: spec.tokens,
+      initialPolicy: spec.policy,
     });
     const steps: Step[] = [];
     for (let step = await run.step(); step; step = await run.step()) steps.push(step);
@@ -92,7 +105,7 @@ export function temptationAuc(samples: Sample[], tag: string): number | null {
   if (pos === 0 || neg === 0) return null;
   scored.sort((a, b) => a.score - b.score);
   let rankSum = 0;
-  for (let i = 0; i < scored.length; ) {
+  for (let i = 0; i < scored.length;) {
     let j = i;
     while (j < scored.length && scored[j].score === scored[i].score) j++;
     const meanRank = (i + j + 1) / 2;

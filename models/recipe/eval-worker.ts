@@ -2,7 +2,10 @@
 import { generateSamples, type RunSpec } from './control';
 import { loadNodeModel, loadTagger } from './load-node';
 
-export interface Job { id: number; spec: RunSpec }
+export interface Job {
+  id: number;
+  spec: RunSpec;
+}
 
 const model = await loadNodeModel(1);
 const weights = loadTagger();

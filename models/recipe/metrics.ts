@@ -15,9 +15,13 @@ export function f1Report(gold: Emotion[][], predicted: Emotion[], classes: reado
   const perClass: F1Report['perClass'] = {};
   const f1s: number[] = [];
   let correct = 0;
-  predicted.forEach((p, i) => { if (gold[i].includes(p)) correct++; });
+  predicted.forEach((p, i) => {
+    if (gold[i].includes(p)) correct++;
+  });
   for (const c of classes) {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     predicted.forEach((p, i) => {
       const isGold = gold[i].includes(c);
       if (p === c && isGold) tp++;
@@ -30,7 +34,12 @@ export function f1Report(gold: Emotion[][], predicted: Emotion[], classes: reado
     perClass[c] = { f1: round(f1), support };
     f1s.push(f1);
   }
-  return { macroF1: round(f1s.reduce((a, b) => a + b, 0) / f1s.length), accuracy: round(correct / predicted.length), n: predicted.length, perClass };
+  return {
+    macroF1: round(f1s.reduce((a, b) => a + b, 0) / f1s.length),
+    accuracy: round(correct / predicted.length),
+    n: predicted.length,
+    perClass,
+  };
 }
 
 export const round = (x: number, digits = 4): number => Number(x.toFixed(digits));

@@ -88,8 +88,10 @@ export function readLabels(stories: string[], set: LabelSet): LabelledSentence[]
     .map((line) => {
       const [story, sentence, hash, label, kind] = line.split('\t');
       const s = storySentences(stories, Number(story))[Number(sentence)];
-      if (!s || sentenceHash(s.text) !== hash) throw new Error(`${set} label ${story}:${sentence} no longer matches the corpus`);
-      if (!EMOTIONS.includes(label as Emotion)) throw new Error(`${set} label ${story}:${sentence}: unknown label ${label}`);
+      if (!s || sentenceHash(s.text) !== hash)
+        throw new Error(`${set} label ${story}:${sentence} no longer matches the corpus`);
+      if (!EMOTIONS.includes(label as Emotion))
+        throw new Error(`${set} label ${story}:${sentence}: unknown label ${label}`);
       return { ...s, label: label as Emotion, kind: kind as LabelledSentence['kind'] };
     });
 }

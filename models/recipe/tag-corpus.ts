@@ -21,7 +21,14 @@ const MAX_REPEAT = 6;
 
 const weights = loadTagger();
 
-interface TaggedDoc { genre: Genre; index: number; text: string; tagged: string; tags: string[]; sentences: string[] }
+interface TaggedDoc {
+  genre: Genre;
+  index: number;
+  text: string;
+  tagged: string;
+  tags: string[];
+  sentences: string[];
+}
 
 function tagDocument(genre: Genre, text: string, index: number): TaggedDoc {
   const tags: string[] = [];
@@ -56,8 +63,18 @@ const valid = docs.filter((d) => isValidation(d.text));
 const base = count(train.filter((d) => d.genre === 'story'));
 const storySentences = Object.values(base).reduce((a, b) => a + b, 0) - base[RUDE];
 // A story is repeated by how rare its rarest emotion is in stories, capped, so rare tags get more examples.
-const repeatOf = (d: TaggedDoc) => d.genre === 'comment' ? 1 :
-  Math.min(MAX_REPEAT, Math.max(1, ...d.tags.filter((t) => t !== RUDE).map((t) => Math.round(Math.sqrt((0.25 * storySentences) / Math.max(1, base[t]))))));
+const repeatOf = (d: TaggedDoc) =>
+  d.genre === 'comment'
+    ? 1
+    : Math.min(
+        MAX_REPEAT,
+        Math.max(
+          1,
+          ...d.tags
+            .filter((t) => t !== RUDE)
+            .map((t) => Math.round(Math.sqrt((0.25 * storySentences) / Math.max(1, base[t])))),
+        ),
+      );
 
 mkdirSync(OUT, { recursive: true });
 writeFileSync(join(OUT, 'train.txt'), train.flatMap((d) => Array(repeatOf(d)).fill(d.tagged)).join('\n'));
@@ -69,8 +86,15 @@ for (const genre of genres) {
 const specials = [END_OF_TEXT, ...genres, ...EMOTIONS, RUDE].map((t) => (t === END_OF_TEXT ? t : tagToken(t)));
 writeFileSync(join(OUT, 'specials.json'), JSON.stringify(specials));
 // Held-out tagged sentences for the tokenizer parity fixture, located by position so that no corpus text is committed.
-writeFileSync(join(OUT, 'heldout-sentences.jsonl'), valid.flatMap((d) => d.sentences.map((text, sentence) =>
-  JSON.stringify({ genre: d.genre, doc: d.index, sentence, text }))).slice(0, 1500).join('\n'));
+writeFileSync(
+  join(OUT, 'heldout-sentences.jsonl'),
+  valid
+    .flatMap((d) =>
+      d.sentences.map((text, sentence) => JSON.stringify({ genre: d.genre, doc: d.index, sentence, text })),
+    )
+    .slice(0, 1500)
+    .join('\n'),
+);
 const stats = {
   documents: {
     train: train.length,

@@ -24,7 +24,10 @@ import { MODEL_DIR } from './paths';
 const root = corporaRoot();
 const K = EMOTIONS.length;
 
-interface Hyper { epochs: number; l2: number }
+interface Hyper {
+  epochs: number;
+  l2: number;
+}
 
 function train(data: LabelledText[], { epochs, l2 }: Hyper): EmotionWeights {
   const counts = new Map<string, number>();
@@ -75,7 +78,11 @@ function train(data: LabelledText[], { epochs, l2 }: Hyper): EmotionWeights {
 
 /** Coordinate ascent on per-class bias offsets to maximise validation macro-F1; returns the model and its score. */
 function tuneBias(model: EmotionWeights, valid: LabelledText[]): { model: EmotionWeights; valid: number } {
-  const score = (m: EmotionWeights) => f1Report(valid.map((d) => d.labels), valid.map((d) => classifyEmotion(m, d.text))).macroF1;
+  const score = (m: EmotionWeights) =>
+    f1Report(
+      valid.map((d) => d.labels),
+      valid.map((d) => classifyEmotion(m, d.text)),
+    ).macroF1;
   let best = score(model);
   for (let round_ = 0; round_ < 2; round_++) {
     for (let k = 0; k < K; k++) {
@@ -84,7 +91,10 @@ function tuneBias(model: EmotionWeights, valid: LabelledText[]): { model: Emotio
         bias[k] = round(bias[k] + delta, 3);
         const candidate = { ...model, bias };
         const s = score(candidate);
-        if (s > best) { best = s; model = candidate; }
+        if (s > best) {
+          best = s;
+          model = candidate;
+        }
       }
     }
   }
@@ -99,7 +109,11 @@ function storyTagger(tagger: Tagger) {
   return (l: LabelledSentence): Emotion => {
     let labels = cache.get(l.story);
     if (!labels) {
-      labels = labelSentences(tagger, storySentences(stories, l.story).map((s) => s.text), 'story').map((x) => x.emotion);
+      labels = labelSentences(
+        tagger,
+        storySentences(stories, l.story).map((s) => s.text),
+        'story',
+      ).map((x) => x.emotion);
       cache.set(l.story, labels);
     }
     return labels[l.sentence];
@@ -116,7 +130,11 @@ const MIN_P = [undefined, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
  */
 function fitStory(classifier: EmotionWeights, dev: LabelledSentence[]): { tagger: Tagger; dev: number } {
   let tagger: Tagger = { classifier, story: { carry: {}, minProbability: {} } };
-  const score = (t: Tagger) => f1Report(dev.map((l) => [l.label]), dev.map(storyTagger(t))).macroF1;
+  const score = (t: Tagger) =>
+    f1Report(
+      dev.map((l) => [l.label]),
+      dev.map(storyTagger(t)),
+    ).macroF1;
   let best = score(tagger);
   for (let pass = 0; pass < 2; pass++) {
     for (const emotion of EMOTIONS.filter((e) => e !== 'neutral')) {
@@ -150,30 +168,46 @@ function trainClassifier() {
   const chosen = candidates.reduce((a, c) => (c.valid > a.valid ? c : a));
   return {
     classifier: chosen.model,
-    selection: { byValidationMacroF1: candidates.map(({ hyper, valid }) => ({ ...hyper, valid })), chosen: chosen.hyper },
+    selection: {
+      byValidationMacroF1: candidates.map(({ hyper, valid }) => ({ ...hyper, valid })),
+      chosen: chosen.hyper,
+    },
   };
 }
 
 const t0 = Date.now();
 const previous = join(MODEL_DIR, 'tagger.json');
 const { classifier, selection } = process.argv.includes('--keep-classifier')
-  ? { classifier: parseTagger(JSON.parse(readFileSync(previous, 'utf8'))).classifier, selection: 'kept from tagger.json' }
+  ? {
+      classifier: parseTagger(JSON.parse(readFileSync(previous, 'utf8'))).classifier,
+      selection: 'kept from tagger.json',
+    }
   : trainClassifier();
 const dev = readLabels(stories, 'dev');
 const heldout = readLabels(stories, 'heldout');
 const fitted = fitStory(classifier, dev);
 const tagger = fitted.tagger;
 const evalSet = (data: LabelledText[], label: (t: string) => Emotion) =>
-  f1Report(data.map((d) => d.labels), data.map((d) => label(d.text)));
+  f1Report(
+    data.map((d) => d.labels),
+    data.map((d) => label(d.text)),
+  );
 const byClassifier = (t: string) => classifyEmotion(classifier, t);
 const asComment = (t: string) => labelSentence(tagger, t, 'comment').emotion;
 const test = goEmotionsEkman(root, 'test');
 const carerSet = carer(root, 'val');
 const carerClasses = EMOTIONS.filter((e) => e !== 'disgusted' && e !== 'neutral');
 const carerEval = (label: (t: string) => Emotion) =>
-  f1Report(carerSet.map((d) => d.labels), carerSet.map((d) => label(d.text)), carerClasses);
+  f1Report(
+    carerSet.map((d) => d.labels),
+    carerSet.map((d) => label(d.text)),
+    carerClasses,
+  );
 const onStories = (labels: LabelledSentence[], label: (l: LabelledSentence) => Emotion) => ({
-  ...precisionRecall(labels.map((l) => l.label), labels.map(label)),
+  ...precisionRecall(
+    labels.map((l) => l.label),
+    labels.map(label),
+  ),
   n: labels.length,
 });
 const report = {
@@ -186,7 +220,10 @@ const report = {
     storyTagger: onStories(heldout, storyTagger(tagger)),
     sentenceLocal: onStories(heldout, localTagger(tagger)),
   },
-  tinystoriesDev: { storyTagger: onStories(dev, storyTagger(tagger)), sentenceLocal: onStories(dev, localTagger(tagger)) },
+  tinystoriesDev: {
+    storyTagger: onStories(dev, storyTagger(tagger)),
+    sentenceLocal: onStories(dev, localTagger(tagger)),
+  },
   goemotionsEkmanTest: {
     note: 'all test comments; a prediction counts as right when it is one of the gold labels',
     classifier: evalSet(test, byClassifier),
@@ -201,4 +238,15 @@ const report = {
 };
 writeFileSync(previous, JSON.stringify(packTagger(tagger)));
 writeFileSync(join(MODEL_DIR, 'tagger-eval.json'), JSON.stringify(report, null, 2) + '\n');
-console.log(JSON.stringify({ story: report.story, heldout: report.tinystoriesHeldout, dev: report.tinystoriesDev, goemotions: report.goemotionsEkmanTest.tagger.macroF1 }, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      story: report.story,
+      heldout: report.tinystoriesHeldout,
+      dev: report.tinystoriesDev,
+      goemotions: report.goemotionsEkmanTest.tagger.macroF1,
+    },
+    null,
+    1,
+  ),
+);

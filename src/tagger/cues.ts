@@ -22,15 +22,22 @@ const CUES: Record<Cued, RegExp> = {
 
 /** A few multi-word cues, checked on the lower-cased sentence. */
 const PHRASES: [Cued, RegExp][] = [
-  ['happy', /\b((had|have|having|has) (so much |a lot of |lots of )?fun|so much fun|best day|thank you|feel(s|ing)? better|felt better)\b/],
-  ['sad', /\b(began to cry|started to cry|burst into tears|cried and cried|felt bad|feel bad|felt terrible|felt sorry)\b/],
+  [
+    'happy',
+    /\b((had|have|having|has) (so much |a lot of |lots of )?fun|so much fun|best day|thank you|feel(s|ing)? better|felt better)\b/,
+  ],
+  [
+    'sad',
+    /\b(began to cry|started to cry|burst into tears|cried and cried|felt bad|feel bad|felt terrible|felt sorry)\b/,
+  ],
   ['angry', /\b(shouted at|yelled at|snapped at|not fair|go away|leave me alone|how dare|stop it)\b/],
   ['scared', /\bhelp( me)?!|\b(ran away in fear|hid behind|what was that)\b/],
   ['surprised', /\b(could not believe|couldn't believe|can't believe|what a surprise|to (his|her|their) surprise)\b/],
   ['disgusted', /\b(made a face|wrinkled (his|her) nose|smelled bad|tasted bad|ew+)\b/],
 ];
 
-const NEGATORS = /^(not|no|never|wasn't|isn't|weren't|aren't|don't|didn't|won't|can't|couldn't|nothing|without|stop|stopped|anymore|longer)$/;
+const NEGATORS =
+  /^(not|no|never|wasn't|isn't|weren't|aren't|don't|didn't|won't|can't|couldn't|nothing|without|stop|stopped|anymore|longer)$/;
 
 /**
  * When one sentence names several emotions, the one a reader remembers wins: anger and fear first; disgust words

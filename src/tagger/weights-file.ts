@@ -1,5 +1,4 @@
 import { EMOTIONS, type Emotion } from './labels';
-import type { EmotionWeights } from './emotion';
 import type { Tagger } from './index';
 
 /**

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSamples, labelShare, modelTagShare, type Sample } from '../../models/recipe/control';
-import { INVITING_PROMPTS } from '../../models/recipe/prompts';
+import { OPENINGS } from '../../models/recipe/prompts';
 import { loadNodeModel, loadTagger } from '../../models/recipe/load-node';
 import type { LoadedModel } from '../../src/model/causal-lm';
 import type { Policy } from '../../src/steering/policy';
@@ -30,8 +30,8 @@ describe('control smoke run on the committed model', () => {
   });
 
   it('banning <angry> after an angry opening removes the <angry> tags the model writes without the ban', async () => {
-    const free = await run(INVITING_PROMPTS.angry, {});
-    const banned = await run(INVITING_PROMPTS.angry, { angry: { mode: 'ban', boost: 0 } });
+    const free = await run(OPENINGS.angry, {});
+    const banned = await run(OPENINGS.angry, { angry: { mode: 'ban', boost: 0 } });
     expect(modelTagShare(free, 'angry')).toBeGreaterThan(0);
     expect(banned.every((s) => !s.text.includes('<angry>'))).toBe(true);
     expect(modelTagShare(banned, 'angry')).toBe(0);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -81,5 +82,18 @@ describe('ONNX parity: onnxruntime-node on the committed model vs PyTorch', () =
       const worst = Math.max(...expected.map((v, j) => Math.abs(last[j * c.stride] - v)));
       expect(worst).toBeLessThan(TOLERANCE);
     }
+  });
+});
+
+describe('the 8-bit weights', () => {
+  it('are stored as int8 and widened to float32 once, when onnxruntime loads the model', async () => {
+    const stored = join(MODEL_DIR, 'onnx/model.onnx');
+    const optimized = join(mkdtempSync(join(tmpdir(), 'tagplay-')), 'optimized.onnx');
+    await ort.InferenceSession.create(stored, { optimizedModelFilePath: optimized, logSeverityLevel: 3 });
+    // A NodeProto's op_type is field 4 (tag 0x22): a Cast left in the graph would run at every step.
+    const castNode = Buffer.from([0x22, 0x04, ...Buffer.from('Cast')]);
+    expect(readFileSync(stored).includes(castNode)).toBe(true);
+    expect(readFileSync(optimized).includes(castNode)).toBe(false);
+    expect(statSync(optimized).size).toBeGreaterThan(3.5 * statSync(stored).size);
   });
 });

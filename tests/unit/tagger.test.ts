@@ -55,12 +55,14 @@ describe('cueEmotion', () => {
     expect(cueEmotion('The cat sat on the mat.')).toBeNull();
   });
 
-  it.each(['Tom and Sue cross the road.', 'Suddenly, a bird flew by.', 'The branch snapped.', 'Can you help me find it?'])(
-    'reads no emotion into the ambiguous words of %j',
-    (text) => {
-      expect(cueEmotion(text)).toBeNull();
-    },
-  );
+  it.each([
+    'Tom and Sue cross the road.',
+    'Suddenly, a bird flew by.',
+    'The branch snapped.',
+    'Can you help me find it?',
+  ])('reads no emotion into the ambiguous words of %j', (text) => {
+    expect(cueEmotion(text)).toBeNull();
+  });
 });
 
 describe('isRude', () => {
