@@ -19,6 +19,13 @@ export default ts.config(
     },
   },
   {
+    // No line over 120 characters in the app's source, comments, strings and markup included (URLs and regular
+    // expressions excepted, which cannot be wrapped):
+    // Prettier wraps code at 120 but leaves long comments, strings and Svelte markup as they are.
+    files: ['src/**/*.ts', 'src/**/*.svelte'],
+    rules: { 'max-len': ['error', { code: 120, tabWidth: 2, ignoreUrls: true, ignoreRegExpLiterals: true }] },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser } },
   },

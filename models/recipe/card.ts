@@ -18,6 +18,7 @@ const corpus = read('corpus.json');
 const tagger = read('tagger-eval.json');
 const ev = read('eval.json');
 const study = read('size-study.json');
+const onOutput = read('tagger-on-model-output.json');
 const previous = JSON.parse(readFileSync(join(import.meta.dirname, 'previous-model.json'), 'utf8')) as Json;
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${(100 * x).toFixed(1)} %`);
@@ -129,6 +130,11 @@ ${table(
 )}
 
 Macro-F1: ${num(heldTagger.macroF1)} (tagplay-3m's tagger: ${num(prevTagger.macroF1)}). The sentence-local tagger alone (no episodes): ${num(tagger.tinystoriesHeldout.sentenceLocal.macroF1)}.
+
+### On the model's own output (\`${onOutput.command}\`)
+${onOutput.n} sentences this model generated under free, forced and banned policies (\`models/recipe/labels/model-output.tsv\`), labelled by hand with the policy and the tagger's label out of view, against the sentence-local tagger that judges every figure below:
+
+${table(['tag', 'support', 'tagger predicted', 'precision', 'recall'], Object.entries(onOutput.perClass as Record<string, Json>).map(([t, c]) => [`<${t}>`, c.support, c.predicted, ci(c, 'precision'), ci(c, 'recall')]))}
 
 ### On comments
 ${table(

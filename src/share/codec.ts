@@ -21,9 +21,10 @@ export function encodeShareState(state: ShareState): string {
 function decompress(text: unknown): string {
   if (typeof text !== 'string' || text.length === 0) throw new ShareLinkError('This link carries no settings.');
   if (text.length > LIMITS.encodedLength) {
+    const length = text.length.toLocaleString('en');
     const most = LIMITS.encodedLength.toLocaleString('en');
     throw new ShareLinkError(
-      `This link is too long (${text.length.toLocaleString('en')} characters); links of up to ${most} characters (1 MB) are accepted.`,
+      `This link is too long (${length} characters); links of up to ${most} characters (1 MB) are accepted.`,
     );
   }
   const length = expandedLength(text, LIMITS.decodedLength);

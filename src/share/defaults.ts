@@ -1,7 +1,10 @@
 import { DEFAULT_SAMPLING } from '../steering/sampler';
 import { SHARE_VERSION, type ShareState } from './state';
 
-/** The state a fresh page starts from, and what a broken link falls back to. A new object each call, so callers may mutate it. */
+/**
+ * The state a fresh page starts from, and what a broken link falls back to. A new object each call, so
+ * callers may mutate it.
+ */
 export function defaultShareState(): ShareState {
   return {
     version: SHARE_VERSION,

@@ -11,7 +11,10 @@ function fail(message: string): never {
   throw new ShareLinkError(message);
 }
 
-/** A short rendering of an offending value for an error message; links can hold anything, so containers are only named. */
+/**
+ * A short rendering of an offending value for an error message; links can hold anything, so containers
+ * are only named.
+ */
 function shown(value: unknown): string {
   if (value === undefined) return 'missing';
   if (Array.isArray(value)) return 'a list';
@@ -137,7 +140,8 @@ export function validateShareState(raw: unknown, knownTags: readonly string[]): 
     fail(
       raw.version === undefined
         ? 'This link has no format version, so it was not made by tagplay.'
-        : `This link uses format version ${shown(raw.version)}, which this page cannot read (it reads version ${SHARE_VERSION}).`,
+        : `This link uses format version ${shown(raw.version)}, which this page cannot read ` +
+            `(it reads version ${SHARE_VERSION}).`,
     );
   }
   if (typeof raw.prompt !== 'string') fail(`In this link, the prompt must be text; it is ${shown(raw.prompt)}.`);

@@ -1,4 +1,7 @@
-/** The control tags the model was trained with. The tagger emits exactly one emotion per sentence plus an optional rude flag. */
+/**
+ * The control tags the model was trained with. The tagger emits exactly one emotion per sentence plus an
+ * optional rude flag.
+ */
 export const EMOTIONS = ['happy', 'sad', 'angry', 'scared', 'surprised', 'disgusted', 'neutral'] as const;
 export type Emotion = (typeof EMOTIONS)[number];
 export const RUDE = 'rude';

@@ -1,69 +1,30 @@
 import { errorText } from '../error-text';
 import { MODEL_NAME } from '../model/model-name';
 import { decodeShareState } from '../share/codec';
-import { defaultShareState } from '../share/defaults';
 import { LIMITS } from '../share/limits';
 import { SHARE_VERSION, type ShareState } from '../share/state';
-import type { Policy, PolicyChange } from '../steering/policy';
-import type { SamplingParams } from '../steering/sampler';
-import { allTags, sentenceTags, type TagGroup } from '../steering/tags';
-import type { TimelineEntry } from '../steering/timeline';
-import type { SentenceLabel } from '../tagger';
-import type { Tagger } from '../tagger';
-import { cutAtTags, promptPieces } from '../transcript/cut-at-tags';
-import type { Transcript } from '../transcript/types';
-import type {
-  Backend,
-  DeviceChoice,
-  LoadProgress,
-  RunEnd,
-  RunErrorKind,
-  RunRequest,
-  StepBatch,
-  TokenStep,
-} from '../worker/api';
-import { loadFailureKind, type LoadFailureKind } from '../worker/load-failure';
+import type { PolicyChange } from '../steering/policy';
+import type { SentenceLabel, Tagger } from '../tagger';
+import type { Backend, DeviceChoice, LoadProgress, RunErrorKind } from '../worker/api';
+import { loadFailureKind } from '../worker/load-failure';
 import { crossCheck, loadTagger, type Verdict } from './cross-check';
-import { FrameQueue } from './frame-queue';
-import { applyChanges } from './policy-view';
-
-import { shareHash } from './share-link';
+import { crashFault, loadFault, runFault, type Fault, type Remedies } from './faults';
+import { RunState, type RunView } from './run-state.svelte';
 import { useTagColours } from './tag-style';
-import { summarizeTemptation } from './temptation';
-import { measureMemory, type SentChange, type TestHooks } from './test-hooks';
-import { TokenViews, type TokenView } from './token-view';
-import { remoteCallback, startModelWorker, type ModelWorker } from './worker-client';
+import { measureMemory, type TestHooks } from './test-hooks';
+import { remoteCallback } from './worker-client';
+import { WorkerSession } from './worker-session';
 
 export type Phase = 'loading' | 'ready' | 'failed';
-export type ChartScale = 'prob' | 'logit';
 
-/** Something that went wrong with the model or its worker, what to do about it, and the buttons that do it. */
-export interface Fault {
-  kind: LoadFailureKind | 'load' | 'crash' | 'device-lost' | 'generation';
-  /** What happened. */
-  what: string;
-  /** What the user can do. */
-  todo: string;
-  actions: FaultAction[];
-}
-
-export interface FaultAction {
-  label: string;
-  testId: string;
-  run: () => void;
-}
-
-/** How often the page asks the worker whether it is alive, and how long it waits for the answer. */
-const PING_EVERY_MS = 1_000;
-const WORKER_SILENCE_MS = 12_000;
-
-/** The controls a run starts from, besides the policy. */
-export interface Settings {
-  prompt: string;
-  seed: number;
-  sampling: SamplingParams;
-  maxNewTokens: number;
-  pace: number;
+/** What the run controls' buttons do. */
+export interface RunActions {
+  start(): void;
+  pause(): void;
+  resume(): void;
+  stepOnce(): void;
+  stop(): void;
+  setPace(tokensPerSecond: number): void;
 }
 
 export interface BackendInfo {
@@ -72,135 +33,55 @@ export interface BackendInfo {
   webgpuAvailable: boolean;
 }
 
-/** One run as the page knows it: what it was started with, and what has come back so far. */
-export interface RunView {
-  request: RunRequest;
-  timeline: TimelineEntry[];
-  tokens: TokenView[];
-  promptLength: number;
-  paused: boolean;
-  ended: RunEnd | null;
-  error: string | null;
-  /** Live policy changes the worker has recorded so far. */
-  liveEchoed: number;
-  /** The policy after the changes the worker has recorded so far. */
-  policy: Policy;
-  backend: Backend;
-}
-
-const settingsOf = (state: ShareState): Settings => ({
-  prompt: state.prompt,
-  seed: state.seed,
-  sampling: { ...state.sampling },
-  maxNewTokens: state.maxNewTokens,
-  pace: state.pace,
-});
-
 /** Where the site lives, e.g. `/tagplay/`: the build uses relative URLs, so the page's own address decides. */
 const basePath = () => new URL(import.meta.env.BASE_URL, document.baseURI).pathname;
-
-const stripView = ({ tag: _tag, banned: _banned, ...token }: TokenView): TokenStep => token;
-
-// Tokens reach the page at most this often (about 12 updates a second): reading speed, and each update re-lays out the stream.
-const STREAM_UPDATE_MS = 80;
 
 /** `?testhooks` in the page's address exposes `window.__tagplay` and lets tests inject faults into the worker. */
 const testHooksWanted = () => new URLSearchParams(location.search).has('testhooks');
 
-const LOAD_ADVICE: Record<LoadFailureKind | 'load', string> = {
-  missing:
-    'The site was put online without its model files, or under another path. Deploy the models/ and ort/ folders of the build next to index.html, then try again.',
-  unreachable:
-    'The connection to the site failed while the model was loading. Check your connection, or that the site is still up, then try again.',
-  damaged:
-    'A model file is damaged or cut short, as by an interrupted upload or download. Try again; if it fails again, deploy the models/ folder of the build once more.',
-  interrupted:
-    'The connection broke off while the model was downloading. Try again. If it keeps breaking off at the same file, the server may be compressing it on the fly without saying its length, which private browser windows refuse: serve it as it is.',
-  load: 'Try again; if it keeps failing, reload the page or try another browser.',
-};
-
 /**
- * The playground's state and actions. The worker does the generating; this keeps the controls, the
- * policy as the user sees it, and the runs as they stream in, updated at most once per animation frame.
+ * The playground: the model behind its worker, the runs (`runs`), the faults and the tagger's
+ * cross-check. The worker does the generating; this starts it, loads the model and passes the
+ * controls' actions on.
  */
 export class Playground {
   phase = $state<Phase>('loading');
-  failure = $state<string | null>(null);
   /** What went wrong, kept until the next load; the run it hit, if any, stays on the page. */
   fault = $state.raw<Fault | null>(null);
   /** The model's context in tokens, once loaded. */
   maxLength = $state(0);
   progress = $state<LoadProgress | null>(null);
   backend = $state.raw<BackendInfo | null>(null);
-  groups = $state.raw<TagGroup[]>([]);
+  /** Each token's text on its own, by id. */
   vocabulary = $state.raw<string[]>([]);
   /** A message about the share link the page was opened with. */
   notice = $state<string | null>(null);
   taggerError = $state<string | null>(null);
+  readonly runs = new RunState((run, kind) => this.runFailed(run, kind));
+  readonly testHooks = testHooksWanted();
 
-  settings = $state<Settings>(settingsOf(defaultShareState()));
-  threshold = $state(0.2);
-  showTags = $state(true);
-  scale = $state<ChartScale>('prob');
-  run = $state.raw<RunView | null>(null);
-
-  /** The policy between runs; during a run it is derived from the run's timeline. */
-  private idlePolicy = $state.raw<Policy>({});
-  /** Live changes sent during the current run, in order; the worker echoes them in its timeline. */
-  private live = $state.raw<PolicyChange[]>([]);
   private tagger = $state.raw<Tagger | null>(null);
-  private worker: ModelWorker | null = null;
-  private watchdog: ReturnType<typeof setInterval> | null = null;
-  /** Every change sent to the worker during the current run, in order; unlike `live`, kept after the run. */
-  private sent: SentChange[] = [];
+  private session: WorkerSession | null = null;
   /** The device the current worker was asked for. */
   private device: DeviceChoice = 'auto';
-  readonly testHooks = testHooksWanted();
-  private views: TokenViews | null = null;
   // A cache read while rendering, never a reason to re-render.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly labels = new Map<string, SentenceLabel>();
-  private readonly queue = new FrameQueue<{ run: RunRequest; batch: StepBatch }>(
-    (items) => this.absorb(items),
-    STREAM_UPDATE_MS,
-  );
+  private readonly remedies: Remedies = {
+    load: (device) => void this.load(device),
+    resume: (device) => void this.resumeAfterFault(device),
+  };
 
-  readonly tags = $derived(allTags(this.groups).map((t) => t.name));
-  /** The tags that open a sentence and the flag that may follow them, from the model's vocabulary. */
-  readonly sentenceTags = $derived(sentenceTags(this.groups));
-  readonly running = $derived(this.run !== null && this.run.ended === null);
+  readonly actions: RunActions = {
+    start: () => this.start(),
+    pause: () => this.pause(),
+    resume: () => this.resume(),
+    stepOnce: () => this.stepOnce(),
+    stop: () => this.stop(),
+    setPace: (tokensPerSecond) => this.setPace(tokensPerSecond),
+  };
 
-  /** The policy in force now: as the worker last reported it, then the changes still on their way to it. */
-  readonly policy: Policy = $derived.by(() => {
-    const run = this.run;
-    if (!run || run.ended !== null) return this.idlePolicy;
-    return applyChanges(run.policy, this.live.slice(run.liveEchoed), this.groups);
-  });
-
-  readonly sentences = $derived.by(() => {
-    const run = this.run;
-    if (!run) return [];
-    const pieces = [
-      ...promptPieces(run.request.prompt, this.tags),
-      ...run.tokens.map((t) => ({ tag: t.tag, text: t.text, index: t.index })),
-    ];
-    // Only an end of text finishes the last sentence; a run cut short leaves it unfinished.
-    return cutAtTags(pieces, this.sentenceTags, run.ended === 'end-of-text');
-  });
-
-  readonly verdicts: Verdict[] = $derived(this.tagger ? crossCheck(this.sentences, this.tagger, this.labels) : []);
-  readonly temptation = $derived(summarizeTemptation(this.run?.tokens ?? [], this.threshold));
-
-  /** What a share link of this moment holds: the current run as seen, or the controls when nothing ran yet. */
-  readonly shareState: ShareState = $derived.by(() => {
-    const run = this.run;
-    const pace = this.settings.pace;
-    if (!run)
-      return { version: SHARE_VERSION, ...$state.snapshot(this.settings), initialPolicy: this.policy, timeline: [] };
-    // A run stopped by hand is shared as far as it went, so the link replays exactly what was seen.
-    const maxNewTokens = run.ended === 'user' ? Math.max(1, run.tokens.length) : run.request.maxNewTokens;
-    return { version: SHARE_VERSION, ...run.request, maxNewTokens, timeline: run.timeline, pace };
-  });
+  readonly verdicts: Verdict[] = $derived(this.tagger ? crossCheck(this.runs.sentences, this.tagger, this.labels) : []);
 
   /**
    * Starts a new worker and loads the model; a second call swaps the backend. The run on the page stays
@@ -208,43 +89,34 @@ export class Playground {
    */
   async load(device: DeviceChoice = 'auto', retry: () => unknown = () => this.load(device)): Promise<boolean> {
     this.discardWorker();
-    this.settle('user');
+    this.runs.settle('user');
     this.phase = 'loading';
-    this.failure = null;
     this.fault = null;
     this.progress = null;
     this.device = device;
-    const worker = startModelWorker((message) => this.crashed(worker, message));
-    this.worker = worker;
+    const session = new WorkerSession((why) => this.crashed(session, why));
+    this.session = session;
     this.loadTaggerOnce();
     try {
       const options = { device, basePath: basePath(), testHooks: this.testHooks };
-      const result = await worker.api.load(
+      const result = await session.api.load(
         options,
         remoteCallback((progress: LoadProgress) => (this.progress = progress)),
       );
-      if (this.worker !== worker) return false;
+      if (this.session !== session) return false;
       this.backend = { backend: result.backend, reason: result.reason, webgpuAvailable: result.webgpuAvailable };
-      this.groups = result.groups;
+      this.runs.groups = result.groups;
       useTagColours(result.groups);
       this.vocabulary = result.vocabulary;
       this.maxLength = result.maxLength;
       this.phase = 'ready';
-      this.watch(worker);
+      session.watch();
       return true;
     } catch (error) {
-      if (this.worker !== worker) return false;
+      if (this.session !== session) return false;
       this.discardWorker();
       const kind = loadFailureKind(error) ?? 'load';
-      const actions: FaultAction[] = [{ label: 'Try again', testId: 'fault-retry', run: () => void retry() }];
-      if (kind === 'load' && device !== 'wasm')
-        actions.push({ label: 'Load on WASM instead', testId: 'fault-wasm', run: () => void this.load('wasm') });
-      this.failed({
-        kind,
-        what: `The model could not be loaded: ${errorText(error)}`,
-        todo: LOAD_ADVICE[kind],
-        actions,
-      });
+      this.failed(loadFault(kind, errorText(error), device, () => void retry(), this.remedies));
       return false;
     }
   }
@@ -254,18 +126,16 @@ export class Playground {
    * the failed run had made so far (its prompt plus its tokens), with the policy it had reached.
    */
   async resumeAfterFault(device: DeviceChoice): Promise<void> {
-    const kept = this.run;
+    const kept = this.runs.run;
     if (!(await this.load(device, () => this.resumeAfterFault(device)))) return;
-    if (kept && this.run === kept) this.continueFrom(kept);
+    if (kept && this.runs.run === kept) this.continueFrom(kept);
   }
 
   /** Restores the controls from a share link's text and replays it; a bad link leaves defaults and a message. */
   openLink(text: string): void {
-    const result = decodeShareState(text, this.tags);
-    if (this.running) this.stop();
-    this.settings = settingsOf(result.state);
-    this.idlePolicy = result.state.initialPolicy;
-    this.run = null;
+    const result = decodeShareState(text, this.runs.tags);
+    if (this.runs.running) this.stop();
+    this.runs.restore(result.state);
     if (!result.ok) {
       this.notice = `${result.error} The playground opened with its default settings instead.`;
       return;
@@ -279,166 +149,39 @@ export class Playground {
    * run generates a single token and waits.
    */
   start(replay?: ShareState, stepping = false): void {
-    const worker = this.worker;
-    if (!worker || this.phase !== 'ready' || !this.backend) return;
-    const request: RunRequest = replay
-      ? {
-          prompt: replay.prompt,
-          seed: replay.seed,
-          sampling: replay.sampling,
-          maxNewTokens: replay.maxNewTokens,
-          initialPolicy: replay.initialPolicy,
-          timeline: replay.timeline,
-          pace: replay.pace,
-        }
-      : { ...$state.snapshot(this.settings), initialPolicy: this.policy, timeline: [] };
-    this.queue.clear();
-    this.idlePolicy = request.initialPolicy;
-    this.live = [];
-    this.sent = [];
-    // Built once per run and never changed.
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    const tagIds = new Map(allTags(this.groups).map((t) => [t.id, t.name]));
-    this.views = new TokenViews(this.tags, tagIds);
-    this.run = {
-      request,
-      timeline: [],
-      tokens: [],
-      promptLength: 0,
-      paused: stepping,
-      ended: null,
-      error: null,
-      liveEchoed: 0,
-      policy: request.initialPolicy,
-      backend: this.backend.backend,
-    };
-    const receive = (batch: StepBatch) => this.queue.push({ run: request, batch });
-    worker.api
+    const session = this.session;
+    if (!session || this.phase !== 'ready' || !this.backend) return;
+    const request = this.runs.request(replay);
+    const receive = this.runs.begin(request, this.backend.backend, stepping);
+    session.api
       .start(request, remoteCallback(receive), stepping)
-      .catch((error: unknown) => this.fail(request, errorText(error)));
+      .catch((error: unknown) => this.runs.failStart(request, errorText(error)));
   }
 
   /** Starts again with the prompt plus the text generated before token `index`, same settings, fresh timeline. */
   regenerateFrom(index: number): void {
-    const run = this.run;
-    if (!run) return;
-    this.settings.prompt =
-      run.request.prompt +
-      run.tokens
-        .slice(0, index)
-        .map((t) => t.text)
-        .join('');
+    const text = this.runs.textBefore(index);
+    if (text === null) return;
+    this.runs.settings.prompt = text;
     this.start();
   }
 
   change(change: PolicyChange): void {
-    if (this.running) {
-      this.live = [...this.live, change];
-      this.sent.push({ change, tokensShown: this.run?.tokens.length ?? 0 });
-      void this.worker?.api.change(change);
-    } else if (change.kind !== 'insert') {
-      this.idlePolicy = applyChanges(this.idlePolicy, [change], this.groups);
-    }
+    if (this.runs.change(change)) void this.session?.api.change(change);
   }
 
-  pause = () => void this.worker?.api.pause();
-  resume = () => void this.worker?.api.resume();
-  stop = () => void this.worker?.api.stop();
+  pause = () => void this.session?.api.pause();
+  resume = () => void this.session?.api.resume();
+  stop = () => void this.session?.api.stop();
 
   stepOnce(): void {
-    if (this.running) void this.worker?.api.stepOnce();
+    if (this.runs.running) void this.session?.api.stepOnce();
     else this.start(undefined, true);
   }
 
   setPace(tokensPerSecond: number): void {
-    this.settings.pace = tokensPerSecond;
-    if (this.running) void this.worker?.api.setPace(tokensPerSecond);
-  }
-
-  transcript(): Transcript | null {
-    const run = this.run;
-    if (!run) return null;
-    return {
-      state: this.shareState,
-      tags: this.tags,
-      tokens: run.tokens.map(stripView),
-      backend: run.backend,
-      stopped: run.ended,
-    };
-  }
-
-  /** Folds the batches that arrived since the last frame into one new run view. */
-  private absorb(items: { run: RunRequest; batch: StepBatch }[]): void {
-    const run = this.run;
-    const views = this.views;
-    if (!run || !views) return;
-    const timeline = [...run.timeline];
-    const tokens = [...run.tokens];
-    let next: RunView = run;
-    let errorKind: RunErrorKind = 'generation';
-    for (const { run: owner, batch } of items) {
-      // Batches of a run that has since been replaced are dropped.
-      if (owner !== run.request) continue;
-      timeline.push(...batch.timeline);
-      for (const step of batch.steps) tokens.push(views.view(step));
-      next = {
-        ...next,
-        timeline,
-        tokens,
-        paused: batch.paused,
-        liveEchoed: batch.liveChanges,
-        policy: batch.policy,
-        promptLength: batch.promptLength,
-      };
-      if (batch.ended) {
-        next = { ...next, ended: batch.ended, error: batch.error ?? null };
-        errorKind = batch.errorKind ?? 'generation';
-      }
-    }
-    if (next === run) return;
-    if (next.ended !== null) this.finish(next);
-    this.run = next;
-    if (next.ended === 'error') this.runFailed(next, errorKind);
-  }
-
-  /** The run is over: its final policy, plus changes the worker got too late, becomes the controls' policy. */
-  private finish(run: RunView): void {
-    this.idlePolicy = applyChanges(run.policy, this.live.slice(run.liveEchoed), this.groups);
-    this.live = [];
-    queueMicrotask(() => history.replaceState(null, '', shareHash($state.snapshot(this.shareState))));
-  }
-
-  private fail(request: RunRequest, error: string): void {
-    const run = this.run;
-    if (!run || run.request !== request || run.ended !== null) return;
-    this.finish(run);
-    this.run = { ...run, ended: 'error', error };
-    this.runFailed(this.run, 'generation');
-  }
-
-  /** Ends the run on the page as it stands, with what has arrived so far, if it is still going. */
-  private settle(ended: RunEnd, error: string | null = null): void {
-    this.queue.drain();
-    const run = this.run;
-    if (!run || run.ended !== null) return;
-    this.finish(run);
-    this.run = { ...run, ended, error, paused: false };
-  }
-
-  /** The last run with its text and the buttons that go on from it. */
-  private resumeActions(backend: Backend | undefined, preferWasm: boolean): FaultAction[] {
-    const here: FaultAction = {
-      label: 'Resume',
-      testId: 'fault-resume',
-      run: () => void this.resumeAfterFault(backend ?? 'auto'),
-    };
-    const wasm: FaultAction = {
-      label: 'Resume on WASM',
-      testId: 'fault-resume-wasm',
-      run: () => void this.resumeAfterFault('wasm'),
-    };
-    if (backend !== 'webgpu') return [here];
-    return preferWasm ? [wasm, { ...here, label: 'Resume on WebGPU' }] : [here, wasm];
+    this.runs.settings.pace = tokensPerSecond;
+    if (this.runs.running) void this.session?.api.setPace(tokensPerSecond);
   }
 
   /**
@@ -447,115 +190,59 @@ export class Playground {
    */
   private runFailed(run: RunView, kind: RunErrorKind): void {
     this.discardWorker();
-    const kept = `The ${run.tokens.length} token${run.tokens.length === 1 ? '' : 's'} written so far are kept below.`;
-    if (kind === 'device-lost') {
-      this.failed({
-        kind,
-        what: `The GPU stopped working during generation. ${run.error ?? ''}`.trim(),
-        todo: `${kept} WASM runs on the processor and needs no GPU: resume on WASM to go on from that text (or try WebGPU again).`,
-        actions: this.resumeActions(run.backend, true),
-      });
-      return;
-    }
-    this.failed({
-      kind,
-      what: `Generation failed: ${run.error ?? 'an unknown error'}`,
-      todo: `${kept} Resume restarts the model and goes on from that text.`,
-      actions: this.resumeActions(run.backend, false),
-    });
+    this.failed(runFault(kind, run.error, run.tokens.length, run.backend, this.remedies));
   }
 
   /** The worker died (an error event) or stopped answering the watchdog. */
-  private crashed(worker: ModelWorker, why: string): void {
-    if (this.worker !== worker) return;
-    this.discardWorker();
+  private crashed(session: WorkerSession, why: string): void {
+    if (this.session !== session) return;
+    this.session = null;
     const loading = this.phase === 'loading';
-    this.settle('error', `The model worker stopped (${why}).`);
-    const run = this.run;
-    const backend = this.backend?.backend;
-    if (loading || !run) {
-      const device = this.device;
-      this.failed({
-        kind: 'crash',
-        what: `The model worker stopped unexpectedly (${why}).`,
-        todo: 'It may have run out of memory. Reload the model to go on.',
-        actions: [{ label: 'Reload the model', testId: 'fault-retry', run: () => void this.load(device) }],
-      });
-      return;
-    }
-    this.failed({
-      kind: 'crash',
-      what: `The model worker stopped unexpectedly (${why}); it may have run out of memory or crashed.`,
-      todo: `The ${run.tokens.length} token${run.tokens.length === 1 ? '' : 's'} written so far are kept below. Resume restarts the model and goes on from that text.`,
-      actions: [
-        ...this.resumeActions(backend, false),
-        { label: 'Reload without resuming', testId: 'fault-retry', run: () => void this.load(backend ?? 'auto') },
-      ],
-    });
+    this.runs.settle('error', `The model worker stopped (${why}).`);
+    const run = this.runs.run;
+    if (loading || !run) this.failed(crashFault(why, null, this.device, this.remedies));
+    else this.failed(crashFault(why, run.tokens.length, this.backend?.backend ?? 'auto', this.remedies));
   }
 
   private failed(fault: Fault): void {
     this.phase = 'failed';
-    this.failure = fault.what;
     this.fault = fault;
   }
 
   /** Starts a run from the kept run's prompt and text, with the rest of its token budget and its last policy. */
   private continueFrom(kept: RunView): void {
     const text = kept.request.prompt + kept.tokens.map((t) => t.text).join('');
+    const settings = this.runs.settings;
     // A share link holds at most this much prompt; the model's context is far shorter anyway.
-    this.settings.prompt = text.slice(-LIMITS.promptLength);
+    settings.prompt = text.slice(-LIMITS.promptLength);
     const maxNewTokens = Math.max(1, kept.request.maxNewTokens - kept.tokens.length);
     this.start({
       version: SHARE_VERSION,
       ...kept.request,
-      prompt: this.settings.prompt,
+      prompt: settings.prompt,
       maxNewTokens,
-      initialPolicy: this.idlePolicy,
+      initialPolicy: this.runs.lastPolicy,
       timeline: [],
-      pace: this.settings.pace,
+      pace: settings.pace,
     });
   }
 
-  /** Pings the worker while it is the page's; one that stops answering has died (a terminated worker tells nobody). */
-  private watch(worker: ModelWorker): void {
-    this.stopWatching();
-    let waitingSince: number | null = null;
-    this.watchdog = setInterval(() => {
-      if (waitingSince !== null) {
-        if (performance.now() - waitingSince > WORKER_SILENCE_MS)
-          this.crashed(worker, `it did not answer for ${WORKER_SILENCE_MS / 1000} s`);
-        return;
-      }
-      const sentAt = performance.now();
-      waitingSince = sentAt;
-      void worker.api.ping().then(() => {
-        if (waitingSince === sentAt) waitingSince = null;
-      });
-    }, PING_EVERY_MS);
-  }
-
-  private stopWatching(): void {
-    if (this.watchdog !== null) clearInterval(this.watchdog);
-    this.watchdog = null;
-  }
-
   private discardWorker(): void {
-    this.stopWatching();
-    this.worker?.terminate();
-    this.worker = null;
+    this.session?.end();
+    this.session = null;
   }
 
   /** What `window.__tagplay` offers tests (with `?testhooks`): faults, and what the page and the worker recorded. */
   testApi(): TestHooks {
     const worker = () => {
-      if (!this.worker) throw new Error('No model worker is running.');
-      return this.worker;
+      if (!this.session) throw new Error('No model worker is running.');
+      return this.session.worker;
     };
     return {
+      // The raw worker's end: the page is not told, and its watchdog must notice.
       terminateWorker: () => worker().terminate(),
       injectFault: (fault) => worker().api.injectFault(fault),
-      sentChanges: () => this.sent.map((sent) => ({ ...sent, change: { ...sent.change } })),
+      sentChanges: () => this.runs.sentChanges(),
       workerTimeline: () => worker().api.timeline(),
       memory: async () => ({ ...(await measureMemory()), workerWasmBytes: (await worker().api.memory()).wasmBytes }),
     };

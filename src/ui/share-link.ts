@@ -3,7 +3,10 @@ import type { ShareState } from '../share/state';
 
 const PREFIX = '#s=';
 
-/** The share-state text of a page address's hash, or null when the hash is empty. A hash of another shape is passed on as given, to be reported as unreadable. */
+/**
+ * The share-state text of a page address's hash, or null when the hash is empty. A hash of another shape is
+ * passed on as given, to be reported as unreadable.
+ */
 export function shareTextOf(hash: string): string | null {
   if (hash === '' || hash === '#') return null;
   return hash.startsWith(PREFIX) ? hash.slice(PREFIX.length) : hash.replace(/^#/, '');

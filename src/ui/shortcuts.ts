@@ -23,7 +23,10 @@ const typing = (target: EventTarget | null) =>
   target instanceof HTMLElement &&
   (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
-/** Maps a key press to an action; keys typed into fields are left alone. Digits go by physical key, so Shift+1 works on any layout. */
+/**
+ * Maps a key press to an action; keys typed into fields are left alone. Digits go by physical key, so Shift+1
+ * works on any layout.
+ */
 export function shortcutFor(event: KeyboardEvent, tags: string[], policy: Policy): ShortcutAction | null {
   if (event.ctrlKey || event.metaKey) return null;
   if (event.key === 'Escape') return { kind: 'stop' };

@@ -10,7 +10,10 @@ export interface Temptation {
 /** The banned tags that tempted the model at this token: pre-ban probability above the threshold. */
 export const temptations = (token: TokenView, threshold: number) => token.banned.filter((b) => b.prob > threshold);
 
-/** How often and how strongly the model wanted a banned tag; strength is the largest banned probability at each marked token. */
+/**
+ * How often and how strongly the model wanted a banned tag; strength is the largest banned probability at each
+ * marked token.
+ */
 export function summarizeTemptation(tokens: TokenView[], threshold: number): Temptation {
   const peaks = tokens.map((t) => Math.max(0, ...temptations(t, threshold).map((b) => b.prob))).filter((p) => p > 0);
   return {

@@ -93,7 +93,10 @@ export interface WorkerApi {
    * runs. With `stepping`, it generates one token and waits, as if `stepOnce` had been called.
    */
   start(request: RunRequest, onBatch: BatchListener, stepping: boolean): Promise<void>;
-  /** Applies at the next token the current run generates once the change has arrived (see `YIELD_MS` in run-loop.ts), and is recorded there in its timeline. */
+  /**
+   * Applies at the next token the current run generates once the change has arrived (see `YIELD_MS` in
+   * run-loop.ts), and is recorded there in its timeline.
+   */
   change(change: PolicyChange): void;
   pause(): void;
   resume(): void;

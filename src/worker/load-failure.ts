@@ -37,7 +37,10 @@ export interface NeededFile {
  */
 const brokeOff = (error: unknown) => error instanceof TypeError && /network ?error|load failed/i.test(error.message);
 
-/** Turns a load error into one that names the missing or unreachable file, or says the files are damaged or their download broke off. */
+/**
+ * Turns a load error into one that names the missing or unreachable file, or says the files are damaged or
+ * their download broke off.
+ */
 export async function explainLoadFailure(error: unknown, files: NeededFile[]): Promise<Error> {
   for (const { name, url } of files) {
     let response: Response;

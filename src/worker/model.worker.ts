@@ -20,7 +20,10 @@ import { wasmMemoryBytes } from './wasm-memory';
 import type { TestFaults } from './test-faults';
 import { WarmUp } from './warm-up';
 
-/** Warm-up steps after loading: on WASM enough for V8's optimizing compiler to take up the decode path; on WebGPU, the shaders. */
+/**
+ * Warm-up steps after loading: on WASM enough for V8's optimizing compiler to take up the decode path; on
+ * WebGPU, the shaders.
+ */
 const WARM_UP_STEPS: Record<Backend, number> = { wasm: 192, webgpu: 8 };
 
 function decoder(loaded: LoadedModel): (ids: number[]) => string {

@@ -18,6 +18,7 @@ export function useLocalRuntime(basePath: string): void {
   const ort = new URL(`${basePath}ort/`, self.location.origin);
   // Both WebGPU and WASM sessions run on this one asyncify build.
   wasm.wasmPaths = { mjs: new URL(RUNTIME_FILES[0], ort).href, wasm: new URL(RUNTIME_FILES[1], ort).href };
-  // Threads need cross-origin isolation (COOP/COEP), which a plain static server does not give, and were not faster on few cores.
+  // Threads need cross-origin isolation (COOP/COEP), which a plain static server does not give, and were not
+  // faster on few cores.
   wasm.numThreads = 1;
 }

@@ -12,7 +12,10 @@ export const decodeEach = (decode: (ids: number[]) => string, vocabularySize: nu
 export class TokenTexts {
   private held: number[] = [];
 
-  /** `alone` is `decodeEach(decode, …)`: a token that follows a complete character and is one itself is looked up there, as decoding took tens of µs. */
+  /**
+   * `alone` is `decodeEach(decode, …)`: a token that follows a complete character and is one itself is looked
+   * up there, as decoding took tens of µs.
+   */
   constructor(
     private readonly decode: (ids: number[]) => string,
     private readonly alone: readonly string[],
