@@ -41,12 +41,10 @@ export default defineConfig({
         ...MODEL_FILES.map((file) => ({
           src: `models/tagplay-3m/${file}`,
           dest: `models/tagplay-3m/${file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : ''}`,
-          rename: { stripBase: true as const },
         })),
         ...RUNTIME_FILES.map((file) => ({
           src: `node_modules/onnxruntime-web/dist/${file}`,
           dest: 'ort',
-          rename: { stripBase: true as const },
         })),
       ],
     }),
