@@ -57,6 +57,7 @@ export interface BackendInfo {
   backend: Backend;
   reason: string;
   webgpuAvailable: boolean;
+  webgpuSoftware: boolean;
 }
 
 /** One run as the page knows it: what it was started with, and what has come back so far. */
@@ -213,7 +214,8 @@ export class Playground {
         remoteCallback((progress: LoadProgress) => (this.progress = progress)),
       );
       if (this.worker !== worker) return false;
-      this.backend = { backend: result.backend, reason: result.reason, webgpuAvailable: result.webgpuAvailable };
+      const { backend, reason, webgpuAvailable, webgpuSoftware } = result;
+      this.backend = { backend, reason, webgpuAvailable, webgpuSoftware };
       this.groups = result.groups;
       this.vocabulary = result.vocabulary;
       this.maxLength = result.maxLength;

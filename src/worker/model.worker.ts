@@ -184,6 +184,7 @@ const api: WorkerApi = {
       backend,
       reason,
       webgpuAvailable: probe.available,
+      webgpuSoftware: probe.available && probe.software,
       groups: model.groups,
       vocabulary,
       maxLength: model.lm.maxLength,
