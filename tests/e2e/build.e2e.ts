@@ -1,7 +1,7 @@
-import { readdir } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { SITE_DIR } from './harness/build-site';
+import { BUILD_COMMAND, SITE_DIR } from './harness/build-site';
 
 it('ships one onnxruntime flavour, once, and only the model files the browser loads', async () => {
   const files = (await readdir(SITE_DIR, { recursive: true, withFileTypes: true }))
@@ -24,4 +24,15 @@ it('ships one onnxruntime flavour, once, and only the model files the browser lo
     ].map((f) => `models/tagplay-3m/${f}`),
   );
   expect(files.filter((f) => !/^(assets|models|ort)\//.test(f))).toEqual(['index.html']);
+});
+
+it('is what the Pages workflow publishes: the same build command, and the folder it writes', async () => {
+  const workflow = await readFile(resolve(import.meta.dirname, '../../.github/workflows/pages.yml'), 'utf8');
+  const runs = [...workflow.matchAll(/^\s*- run: (.+)$/gm)].map((match) => match[1].trim());
+  expect(runs).toContain(BUILD_COMMAND);
+  expect(runs.filter((run) => /\bbuild\b/.test(run))).toEqual([BUILD_COMMAND]);
+  expect(workflow).toMatch(/uses: actions\/upload-pages-artifact@v\d+\s+with:\s+path: dist\s/);
+  // `npm run build` with no --outDir writes vite's default, dist/, which is what the workflow uploads.
+  const config = await readFile(resolve(import.meta.dirname, '../../vite.config.ts'), 'utf8');
+  expect(config).not.toMatch(/outDir/);
 });

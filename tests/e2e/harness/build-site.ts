@@ -1,14 +1,23 @@
+import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { build } from 'vite';
+import { promisify } from 'node:util';
+
+const REPO = resolve(import.meta.dirname, '../../..');
 
 /** Where the end-to-end tests build the site (ignored by git). */
 export const SITE_DIR = resolve(import.meta.dirname, '../artifacts/site');
 
-/** The production build, exactly as `npm run build` makes it, only written elsewhere. */
+/**
+ * The command that builds the site for deployment: the Pages workflow (`.github/workflows/pages.yml`)
+ * runs it too, so the tests test what is published.
+ */
+export const BUILD_COMMAND = 'npm run build';
+
+/** Runs `BUILD_COMMAND` as it is, only with the output written here. */
 export async function buildSite(): Promise<void> {
-  await build({
-    root: resolve(import.meta.dirname, '../../..'),
-    logLevel: 'warn',
-    build: { outDir: SITE_DIR, emptyOutDir: true },
-  });
+  await promisify(execFile)(
+    'npm',
+    ['run', 'build', '--', '--outDir', SITE_DIR, '--emptyOutDir', '--logLevel', 'warn'],
+    { cwd: REPO },
+  );
 }
