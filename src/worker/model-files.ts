@@ -19,5 +19,5 @@ export const MODEL_FILES = [
 /** Those the worker loads; `tagger.json` is the page's. */
 export const WORKER_MODEL_FILES = MODEL_FILES.filter((file) => file !== 'tagger.json');
 
-/** The one onnxruntime build that both WebGPU and WASM sessions run on, served from `<base>ort/`. */
-export const RUNTIME_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'] as const;
+/** onnxruntime's files: see `runtime-builds.ts`. */
+export { RUNTIME_FILES } from './runtime-builds';

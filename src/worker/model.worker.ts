@@ -6,21 +6,14 @@ import { env } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import { loadModel, type LoadedModel } from '../model/causal-lm';
 import { Generation, type LanguageModel } from '../steering/engine';
-import type {
-  Backend,
-  BatchListener,
-  InjectedFault,
-  LoadProgress,
-  LoadResult,
-  RunEnd,
-  RunRequest,
-  WorkerApi,
-} from './api';
+import type { Backend, BatchListener, InjectedFault, LoadResult, RunEnd, RunRequest, WorkerApi } from './api';
 import { pickBackend, probeWebGpu } from './backend';
 import { explainLoadFailure } from './load-failure';
-import { RUNTIME_FILES, WORKER_MODEL_FILES } from './model-files';
+import { fetchWithProgress } from './progress-fetch';
+import { WORKER_MODEL_FILES } from './model-files';
 import { RunLoop, type RunFailure } from './run-loop';
-import { MODEL_NAME, useLocalRuntime } from './runtime-env';
+import { hasJspi, runtimeBuildFor } from './runtime-builds';
+import { MODEL_NAME, runtimeUrls, useLocalRuntime, useRuntimeBuild } from './runtime-env';
 import { TokenTexts, decodeEach } from './token-text';
 import { trackWasmMemory, wasmMemoryBytes } from './wasm-memory';
 import { WarmUp } from './warm-up';
@@ -62,13 +55,6 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 function decoder(loaded: LoadedModel): (ids: number[]) => string {
   return (ids) => loaded.tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
-}
-
-/** transformers.js reports progress as loosely typed objects; only file downloads with a size become progress. */
-function toProgress(info: unknown): LoadProgress | null {
-  const event = info as { status?: string; file?: string; progress?: number };
-  if (event.status !== 'progress' || typeof event.file !== 'string') return null;
-  return { file: event.file, fraction: typeof event.progress === 'number' ? event.progress / 100 : null };
 }
 
 /** onnxruntime's WebGPU device, once a WebGPU session exists. */
@@ -151,27 +137,29 @@ const api: WorkerApi = {
     useLocalRuntime(options.basePath);
     const probe = await probeWebGpu();
     let { backend: chosen, reason } = pickBackend(options.device, probe);
-    const report = (info: unknown) => {
-      const progress = toProgress(info);
-      if (progress) onProgress(progress);
-    };
-    const origin = self.location.origin;
-    const modelDir = new URL(`${options.basePath}models/${MODEL_NAME}/`, origin);
+    // onnxruntime loads one build per worker: a WebGPU one also runs WASM sessions, should WebGPU fail to start.
+    const build = runtimeBuildFor(chosen, hasJspi());
+    useRuntimeBuild(options.basePath, build);
+    const modelDir = new URL(`${options.basePath}models/${MODEL_NAME}/`, self.location.origin);
+    // Each file's progress, named by its path in the model's folder.
+    env.fetch = fetchWithProgress((url, loaded, total) =>
+      onProgress({ file: decodeURI(url).replace(modelDir.href, ''), fraction: total ? loaded / total : null }),
+    );
     const needed = [
       ...WORKER_MODEL_FILES.map((file) => ({ name: `The model file ${file}`, url: new URL(file, modelDir) })),
-      ...RUNTIME_FILES.map((file) => ({
-        name: `The runtime file ${file}`,
-        url: new URL(`${options.basePath}ort/${file}`, origin),
+      ...Object.values(runtimeUrls(options.basePath, build)).map((url) => ({
+        name: `The runtime file ${url.pathname.slice(url.pathname.lastIndexOf('/') + 1)}`,
+        url,
       })),
     ];
     try {
       try {
-        model = await loadModel(MODEL_NAME, chosen, report);
+        model = await loadModel(MODEL_NAME, chosen);
       } catch (error) {
         if (chosen !== 'webgpu') throw error;
         reason = `WebGPU failed to start (${errorText(error)}), so WASM`;
         chosen = 'wasm';
-        model = await loadModel(MODEL_NAME, chosen, report);
+        model = await loadModel(MODEL_NAME, chosen);
       }
     } catch (error) {
       throw await explainLoadFailure(error, needed);

@@ -3,16 +3,26 @@ import { relative, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { BUILD_COMMAND, SITE_DIR } from './harness/build-site';
 
-it('ships one onnxruntime flavour, once, and only the model files the browser loads', async () => {
+it('ships the three onnxruntime builds the worker chooses from, once each, and only the model files the browser loads', async () => {
   const files = (await readdir(SITE_DIR, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
     .map((entry) => relative(SITE_DIR, `${entry.parentPath}/${entry.name}`))
     .sort();
-  expect(files.filter((f) => f.endsWith('.wasm'))).toEqual(['ort/ort-wasm-simd-threaded.asyncify.wasm']);
-  expect(files.filter((f) => f.startsWith('ort/'))).toEqual([
-    'ort/ort-wasm-simd-threaded.asyncify.mjs',
+  expect(files.filter((f) => f.endsWith('.wasm'))).toEqual([
     'ort/ort-wasm-simd-threaded.asyncify.wasm',
+    'ort/ort-wasm-simd-threaded.jspi.wasm',
+    'ort/ort-wasm-simd-threaded.wasm',
   ]);
+  expect(files.filter((f) => f.startsWith('ort/'))).toEqual(
+    [
+      'ort-wasm-simd-threaded.asyncify.mjs',
+      'ort-wasm-simd-threaded.asyncify.wasm',
+      'ort-wasm-simd-threaded.jspi.mjs',
+      'ort-wasm-simd-threaded.jspi.wasm',
+      'ort-wasm-simd-threaded.mjs',
+      'ort-wasm-simd-threaded.wasm',
+    ].map((f) => `ort/${f}`),
+  );
   expect(files.filter((f) => f.startsWith('models/'))).toEqual(
     [
       'config.json',
