@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
-import { MODEL_FILES, RUNTIME_FILES } from './src/worker/model-files.ts';
+import { MODEL_FILES } from './src/worker/model-files.ts';
+import { RUNTIME_FILES } from './src/worker/runtime-builds.ts';
 
 /**
  * The dev server injects CSS as `<style>` elements, which index.html's Content-Security-Policy refuses;

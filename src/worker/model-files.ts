@@ -1,6 +1,6 @@
 /**
- * Which files the site serves for the model and its runtime. The build copies exactly these, and a
- * failed load is checked against them.
+ * Which files the site serves for the model (onnxruntime's: `runtime-builds.ts`). The build copies
+ * exactly these, and a failed load is checked against them.
  */
 
 /**
@@ -18,6 +18,3 @@ export const MODEL_FILES = [
 
 /** Those the worker loads; `tagger.json` is the page's. */
 export const WORKER_MODEL_FILES = MODEL_FILES.filter((file) => file !== 'tagger.json');
-
-/** onnxruntime's files: see `runtime-builds.ts`. */
-export { RUNTIME_FILES } from './runtime-builds';
