@@ -5,7 +5,19 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default ts.config(
-  { ignores: ['dist/', 'node_modules/', 'models/build/', 'models/tagplay-*/', 'bench/results.*', '.gl/', '.whl/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'models/build/',
+      'models/tagplay-*/',
+      'bench/results.*',
+      'bench/out/',
+      'tests/e2e/artifacts/',
+      '.gl/',
+      '.whl/',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

@@ -3,7 +3,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
 import { MODEL_NAME } from './src/model/model-name.ts';
-import { MODEL_FILES, RUNTIME_FILES } from './src/worker/model-files.ts';
+import { MODEL_FILES } from './src/worker/model-files.ts';
+import { RUNTIME_FILES } from './src/worker/runtime-builds.ts';
 
 /**
  * The dev server injects CSS as `<style>` elements, which index.html's Content-Security-Policy refuses;
@@ -42,12 +43,10 @@ export default defineConfig({
         ...MODEL_FILES.map((file) => ({
           src: `models/${MODEL_NAME}/${file}`,
           dest: `models/${MODEL_NAME}/${file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : ''}`,
-          rename: { stripBase: true as const },
         })),
         ...RUNTIME_FILES.map((file) => ({
           src: `node_modules/onnxruntime-web/dist/${file}`,
           dest: 'ort',
-          rename: { stripBase: true as const },
         })),
       ],
     }),

@@ -62,9 +62,12 @@ export function expectLocal(foreign: string[]): void {
     throw new Error(`requests left the origin, so the figures are not local: ${foreign.join(', ')}`);
 }
 
+/** The playground's address query for a backend: WebGPU is asked for, as the page passes over a software adapter (SwiftShader) on its own. */
+const backendQuery = (backend: Backend) => (backend === 'webgpu' ? '?backend=webgpu' : '');
+
 /** Where the unminified playground is served, and how to name its source lines. */
-export const profilingOn = (server: StaticServer) => ({
-  url: `${server.url}tagplay-unminified/`,
+export const profilingOn = (server: StaticServer, backend: Backend = 'wasm') => ({
+  url: `${server.url}tagplay-unminified/${backendQuery(backend)}`,
   resolve: siteSources(UNMINIFIED_SITE_DIR, '/tagplay-unminified/'),
 });
 
@@ -83,7 +86,7 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
       try {
         const { backend, cpuProfile, ...options } = plan;
         const foreign = watchOrigin(chrome.context, server.url);
-        const siteUrl = `${server.url}tagplay/`;
+        const siteUrl = `${server.url}tagplay/${backendQuery(backend)}`;
         const loads = await measureLoads(chrome.context, server, siteUrl);
         const suite = await runPageSuite(chrome.context, `${server.url}bench/`, { backend, ...options });
         const app: AppMeasure = {
@@ -94,7 +97,7 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
             siteUrl,
             plan.newTokens,
             suite.seed,
-            cpuProfile ? profilingOn(server) : null,
+            cpuProfile ? profilingOn(server, backend) : null,
           )),
         };
         expectLocal(foreign);

@@ -1,5 +1,5 @@
 /** Readers for the text in ../shared/corpora (or another root given with --corpora). Nothing here is copied into the repository. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emotion } from '../../src/tagger/labels';
 
@@ -7,7 +7,13 @@ export const DEFAULT_CORPORA = join(import.meta.dirname, '../../../shared/corpor
 
 export function corporaRoot(argv = process.argv): string {
   const i = argv.indexOf('--corpora');
-  return i >= 0 ? argv[i + 1] : DEFAULT_CORPORA;
+  const root = i >= 0 ? argv[i + 1] : DEFAULT_CORPORA;
+  if (!existsSync(join(root, 'tinystories')) || !existsSync(join(root, 'goemotions')))
+    throw new Error(
+      `No corpora at ${root}: the recipe needs tinystories/ and goemotions/ there. ` +
+        'README.md ("The model recipe") says where to get them; pass their folder with --corpora DIR.',
+    );
+  return root;
 }
 
 const tidy = (doc: string): string =>

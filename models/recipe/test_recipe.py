@@ -2,8 +2,9 @@
 determinism for a seed, exact resume from a checkpoint, and DistributedDataParallel under torchrun
 with two CPU processes on gloo.
 
-    npm run model:test      (needs the encoded corpus from npm run model:tokenizer)
+    npm run model:test      (needs the encoded corpus: npm run model:corpus, then npm run model:tokenizer)
 """
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import unittest
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, '..', 'build', 'corpus')
 TINY = ['--d-model', '32', '--d-ff', '64', '--n-layer', '1', '--n-head', '2', '--n-kv-head', '1',
         '--block', '32', '--batch', '2', '--warmup', '2', '--eval-every', '1000']
 
@@ -25,6 +27,16 @@ def train(out, steps, *extra, launcher=(sys.executable,)):
 
 def same_weights(a, b):
     return all(torch.equal(a['model'][k], b['model'][k]) for k in a['model'])
+
+
+def setUpModule():
+    needed = ('train.bin', 'valid-story.bin', 'valid-comment.bin', 'valid-comment.txt', 'heldout-sentences.jsonl')
+    missing = [f for f in needed if not os.path.exists(os.path.join(CORPUS, f))]
+    if missing:
+        raise RuntimeError(
+            f'missing {", ".join(missing)} in {os.path.normpath(CORPUS)}: these tests train on the encoded corpus. '
+            'Build it from TinyStories and GoEmotions (README.md, "The model recipe", says where to get them) with '
+            '"npm run model:corpus -- --corpora DIR && npm run model:tokenizer".')
 
 
 class TrainScript(unittest.TestCase):
@@ -56,6 +68,18 @@ class TrainScript(unittest.TestCase):
         self.assertEqual(ck['step'], 3)
         self.assertTrue(all(torch.isfinite(v).all() for v in ck['model'].values()))
 
+
+class ParityFixture(unittest.TestCase):
+    def test_committed_fixture_is_this_corpus_and_tokenizer(self):
+        # The committed fixture must be what tokenizer.py --fixture-only writes from this corpus and tokenizer.json.
+        sys.path.insert(0, HERE)
+        from tokenizer import MODEL_DIR, Tokenizer, fixture_texts
+        with open(os.path.join(MODEL_DIR, 'tokenizer.json'), encoding='utf-8') as f:
+            tok = Tokenizer([tuple(m.split(' ')) for m in json.load(f)['model']['merges']])
+        with open(os.path.join(HERE, 'fixtures', 'tokenizer-ids.json'), encoding='utf-8') as f:
+            fixture = json.load(f)
+        self.assertEqual([(genre, text, tok.encode(text)) for genre, text in fixture_texts(CORPUS)],
+                         [(r['genre'], r['text'], r['ids']) for r in fixture])
 
 if __name__ == '__main__':
     unittest.main()

@@ -1,9 +1,10 @@
 """Byte-level BPE trained on the tagged corpus; every tag is one special token.
 
 Writes tokenizer.json / tokenizer_config.json in the format transformers.js loads, the encoded
-corpus for training (uint16 .bin files), and the parity fixture: ids of held-out sentences.
+corpus for training (uint16 .bin files), and the parity fixture: held-out tagged texts with their ids.
 
     /usr/bin/python3 models/recipe/tokenizer.py [--vocab 4096]
+    /usr/bin/python3 models/recipe/tokenizer.py --fixture-only   (the fixture alone, from the shipped tokenizer.json)
 """
 import argparse
 import collections
@@ -170,8 +171,15 @@ def main():
     ap.add_argument('--max-length', type=int, default=384)
     ap.add_argument('--corpus', default=os.path.join(BUILD, 'corpus'))
     ap.add_argument('--model-dir', default=MODEL_DIR)
+    ap.add_argument('--fixture-only', action='store_true', help="rewrite the parity fixture from the model's tokenizer")
     args = ap.parse_args()
     corpus = args.corpus
+    if args.fixture_only:
+        with open(os.path.join(args.model_dir, 'tokenizer.json'), encoding='utf-8') as f:
+            saved = json.load(f)
+        specials = [t['content'] for t in sorted(saved['added_tokens'], key=lambda t: t['id'])]
+        write_fixture(corpus, Tokenizer([tuple(m.split(' ')) for m in saved['model']['merges']], specials))
+        return
     specials = specials_of(corpus)
     with open(os.path.join(corpus, 'train.txt'), encoding='utf-8') as f:
         train = f.read()
@@ -187,14 +195,26 @@ def main():
         ids = [i for k, d in enumerate(docs) for i in tok.encode(d if k == len(docs) - 1 else d + '<|endoftext|>')]
         np.array(ids, dtype=np.uint16).tofile(os.path.join(corpus, name + '.bin'))
         print(f'{name}: {len(ids):,} tokens')
+    write_fixture(corpus, tok)
+    print(f'vocab {len(tok.vocab)}, {len(merges)} merges')
+
+
+def fixture_texts(corpus, comments=500):
+    """(genre, text) of the parity fixture: held-out tagged story sentences, and held-out comments whole, as trained on."""
     with open(os.path.join(corpus, 'heldout-sentences.jsonl'), encoding='utf-8') as f:
         rows = [json.loads(line) for line in f if line.strip()]
-    fixture = [{'genre': r['genre'], 'doc': r['doc'], 'sentence': r['sentence'], 'ids': tok.encode(r['text'])} for r in rows]
-    os.makedirs(os.path.join(HERE, 'fixtures'), exist_ok=True)
-    with open(os.path.join(HERE, 'fixtures', 'tokenizer-ids.json'), 'w') as f:
-        json.dump(fixture, f, separators=(',', ':'))
-    print(f'vocab {len(tok.vocab)}, {len(merges)} merges, fixture of {len(fixture)} held-out sentences')
+    with open(os.path.join(corpus, 'valid-comment.txt'), encoding='utf-8') as f:
+        docs = f.read().split('<|endoftext|>\n')[:comments]
+    return [(r['genre'], r['text']) for r in rows] + [('comment', d.removesuffix('<|endoftext|>') + '<|endoftext|>') for d in docs]
 
+
+def write_fixture(corpus, tok):
+    # The texts are committed with the ids (see fixtures/NOTICE) so the parity test needs no corpora.
+    fixture = [{'genre': genre, 'text': text, 'ids': tok.encode(text)} for genre, text in fixture_texts(corpus)]
+    os.makedirs(os.path.join(HERE, 'fixtures'), exist_ok=True)
+    with open(os.path.join(HERE, 'fixtures', 'tokenizer-ids.json'), 'w', encoding='utf-8') as f:
+        json.dump(fixture, f, ensure_ascii=False, separators=(',', ':'))
+    print(f'fixture of {len(fixture)} held-out texts')
 
 if __name__ == '__main__':
     main()

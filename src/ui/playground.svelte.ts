@@ -31,6 +31,7 @@ export interface BackendInfo {
   backend: Backend;
   reason: string;
   webgpuAvailable: boolean;
+  webgpuSoftware: boolean;
 }
 
 /** Where the site lives, e.g. `/tagplay/`: the build uses relative URLs, so the page's own address decides. */
@@ -104,7 +105,8 @@ export class Playground {
         remoteCallback((progress: LoadProgress) => (this.progress = progress)),
       );
       if (this.session !== session) return false;
-      this.backend = { backend: result.backend, reason: result.reason, webgpuAvailable: result.webgpuAvailable };
+      const { backend, reason, webgpuAvailable, webgpuSoftware } = result;
+      this.backend = { backend, reason, webgpuAvailable, webgpuSoftware };
       this.runs.groups = result.groups;
       useTagColours(result.groups);
       this.vocabulary = result.vocabulary;

@@ -26,6 +26,8 @@ export interface LoadResult {
   reason: string;
   /** Whether WebGPU could be picked instead (an adapter exists). */
   webgpuAvailable: boolean;
+  /** Whether that adapter is a software one on the processor (SwiftShader), slower than WASM. */
+  webgpuSoftware: boolean;
   groups: TagGroup[];
   /** Each token's text on its own, for showing alternatives. */
   vocabulary: string[];

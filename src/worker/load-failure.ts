@@ -33,9 +33,11 @@ export interface NeededFile {
 
 /**
  * A body that stops arriving part-way rejects the read with a TypeError, worded per browser: "network
- * error" (Chromium), "NetworkError when attempting to fetch resource." (Firefox), "Load failed" (Safari).
+ * error" or, read through a stream pipe (`progress-fetch.ts`), "Failed to fetch" (Chromium),
+ * "NetworkError when attempting to fetch resource." (Firefox), "Load failed" (Safari).
  */
-const brokeOff = (error: unknown) => error instanceof TypeError && /network ?error|load failed/i.test(error.message);
+const brokeOff = (error: unknown) =>
+  error instanceof TypeError && /network ?error|load failed|failed to fetch/i.test(error.message);
 
 /**
  * Turns a load error into one that names the missing or unreachable file, or says the files are damaged or

@@ -1,6 +1,6 @@
 /**
- * Which files the site serves for the model and its runtime. The build copies exactly these, and a
- * failed load is checked against them.
+ * Which files the site serves for the model (onnxruntime's: `runtime-builds.ts`). The build copies
+ * exactly these, and a failed load is checked against them.
  */
 
 /**
@@ -22,6 +22,3 @@ export const VOCABULARY_FILE = 'tagplay.json';
 
 /** Those the worker cannot load without; `tagger.json` is the page's. */
 export const WORKER_MODEL_FILES = MODEL_FILES.filter((file) => file !== 'tagger.json' && file !== VOCABULARY_FILE);
-
-/** The one onnxruntime build that both WebGPU and WASM sessions run on, served from `<base>ort/`. */
-export const RUNTIME_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'] as const;

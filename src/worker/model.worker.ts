@@ -2,19 +2,22 @@
  * The model worker: loads the model once, then runs one generation at a time for the page. Everything
  * about ONNX and transformers.js stays behind this file and `src/model/`.
  */
+import { env } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import { errorText } from '../error-text';
 import { loadModel, type LoadedModel } from '../model/causal-lm';
 import { MODEL_NAME } from '../model/model-name';
 import { fetchVocabulary } from '../model/vocabulary-fetch';
 import { Generation } from '../steering/engine';
-import type { Backend, BatchListener, LoadProgress, LoadResult, RunEnd, RunRequest, WorkerApi } from './api';
+import type { Backend, BatchListener, LoadResult, RunEnd, RunRequest, WorkerApi } from './api';
 import { pickBackend, probeWebGpu } from './backend';
 import { webGpuDevice } from './gpu-device';
 import { explainLoadFailure } from './load-failure';
-import { RUNTIME_FILES, VOCABULARY_FILE, WORKER_MODEL_FILES } from './model-files';
+import { VOCABULARY_FILE, WORKER_MODEL_FILES } from './model-files';
+import { fetchWithProgress } from './progress-fetch';
 import { RunLoop, type RunFailure } from './run-loop';
-import { useLocalRuntime } from './runtime-env';
+import { hasJspi, runtimeBuildFor } from './runtime-builds';
+import { runtimeUrls, useLocalRuntime, useRuntimeBuild } from './runtime-env';
 import { TokenTexts, decodeEach } from './token-text';
 import { wasmMemoryBytes } from './wasm-memory';
 import type { TestFaults } from './test-faults';
@@ -28,13 +31,6 @@ const WARM_UP_STEPS: Record<Backend, number> = { wasm: 192, webgpu: 8 };
 
 function decoder(loaded: LoadedModel): (ids: number[]) => string {
   return (ids) => loaded.tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
-}
-
-/** transformers.js reports progress as loosely typed objects; only file downloads with a size become progress. */
-function toProgress(info: unknown): LoadProgress | null {
-  const event = info as { status?: string; file?: string; progress?: number };
-  if (event.status !== 'progress' || typeof event.file !== 'string') return null;
-  return { file: event.file, fraction: typeof event.progress === 'number' ? event.progress / 100 : null };
 }
 
 /** The worker's one loaded model and its one run at a time. */
@@ -123,23 +119,25 @@ const api: WorkerApi = {
     useLocalRuntime(options.basePath);
     const probe = await probeWebGpu();
     let { backend: chosen, reason } = pickBackend(options.device, probe);
-    const report = (info: unknown) => {
-      const progress = toProgress(info);
-      if (progress) onProgress(progress);
-    };
-    const origin = self.location.origin;
-    const modelDir = new URL(`${options.basePath}models/${MODEL_NAME}/`, origin);
+    // onnxruntime loads one build per worker: a WebGPU one also runs WASM sessions, should WebGPU fail to start.
+    const build = runtimeBuildFor(chosen, hasJspi());
+    useRuntimeBuild(options.basePath, build);
+    const modelDir = new URL(`${options.basePath}models/${MODEL_NAME}/`, self.location.origin);
+    // Each file's progress, named by its path in the model's folder.
+    env.fetch = fetchWithProgress((url, loaded, total) =>
+      onProgress({ file: decodeURI(url).replace(modelDir.href, ''), fraction: total ? loaded / total : null }),
+    );
     const needed = [
       ...WORKER_MODEL_FILES.map((file) => ({ name: `The model file ${file}`, url: new URL(file, modelDir) })),
-      ...RUNTIME_FILES.map((file) => ({
-        name: `The runtime file ${file}`,
-        url: new URL(`${options.basePath}ort/${file}`, origin),
+      ...Object.values(runtimeUrls(options.basePath, build)).map((url) => ({
+        name: `The runtime file ${url.pathname.slice(url.pathname.lastIndexOf('/') + 1)}`,
+        url,
       })),
     ];
     let model: LoadedModel;
     try {
       const tagVocabulary = await fetchVocabulary(new URL(VOCABULARY_FILE, modelDir));
-      const loadOptions = { progress: report, vocabulary: tagVocabulary };
+      const loadOptions = { vocabulary: tagVocabulary };
       try {
         model = await loadModel(MODEL_NAME, chosen, loadOptions);
       } catch (error) {
@@ -160,6 +158,7 @@ const api: WorkerApi = {
       backend: chosen,
       reason,
       webgpuAvailable: probe.available,
+      webgpuSoftware: probe.available && probe.software,
       groups: model.groups,
       vocabulary: state.vocabulary,
       maxLength: model.lm.maxLength,

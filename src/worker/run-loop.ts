@@ -18,7 +18,7 @@ const YIELD_MS = 16;
  * Lets queued messages (policy changes, pause, stop) in between two tokens even when nothing else awaits
  * a task. One channel serves a whole run: opening one per token cost more than the yield itself.
  */
-class EventYield {
+export class EventYield {
   private readonly channel = new MessageChannel();
   private waiting: (() => void) | null = null;
 

@@ -1,5 +1,5 @@
 import { env } from '@huggingface/transformers';
-import { RUNTIME_FILES } from './model-files';
+import { RUNTIME_BUILDS, type RuntimeBuild } from './runtime-builds';
 
 /**
  * Points transformers.js and onnxruntime at the files this site serves itself, so nothing is fetched
@@ -15,10 +15,22 @@ export function useLocalRuntime(basePath: string): void {
   env.useWasmCache = false;
   const wasm = env.backends.onnx.wasm;
   if (!wasm) throw new Error('onnxruntime-web has no WASM backend');
-  const ort = new URL(`${basePath}ort/`, self.location.origin);
-  // Both WebGPU and WASM sessions run on this one asyncify build.
-  wasm.wasmPaths = { mjs: new URL(RUNTIME_FILES[0], ort).href, wasm: new URL(RUNTIME_FILES[1], ort).href };
   // Threads need cross-origin isolation (COOP/COEP), which a plain static server does not give, and were not
   // faster on few cores.
   wasm.numThreads = 1;
+}
+
+/** The addresses of a runtime build's files. */
+export function runtimeUrls(basePath: string, build: RuntimeBuild): { mjs: URL; wasm: URL } {
+  const ort = new URL(`${basePath}ort/`, self.location.origin);
+  const files = RUNTIME_BUILDS[build];
+  return { mjs: new URL(files.mjs, ort), wasm: new URL(files.wasm, ort) };
+}
+
+/** Makes onnxruntime load this build; it loads one per worker, at the first session. */
+export function useRuntimeBuild(basePath: string, build: RuntimeBuild): void {
+  const wasm = env.backends.onnx.wasm;
+  if (!wasm) throw new Error('onnxruntime-web has no WASM backend');
+  const urls = runtimeUrls(basePath, build);
+  wasm.wasmPaths = { mjs: urls.mjs.href, wasm: urls.wasm.href };
 }

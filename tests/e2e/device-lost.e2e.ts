@@ -16,7 +16,7 @@ describe('a lost WebGPU device', () => {
   });
 
   it('mid-run: the page says the GPU was lost, keeps the text, and resumes from it on WASM', async () => {
-    const playground = await PlaygroundPage.open(session.context, `${session.site.url}?testhooks`);
+    const playground = await PlaygroundPage.open(session.context, `${session.site.url}?testhooks&backend=webgpu`);
     try {
       expect(await playground.backend()).toBe('webgpu');
       await playground.setMaxTokens(60);

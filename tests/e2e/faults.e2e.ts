@@ -33,7 +33,7 @@ const BROKEN: { fault: SiteFault; kind: string; what: RegExp; todo: RegExp }[] =
   {
     fault: 'interrupted-onnx',
     kind: 'interrupted',
-    what: /download broke off before its end \(network error\)/,
+    what: /download broke off before its end \(Failed to fetch\)/,
     todo: /connection broke off while the model was downloading. Try again/,
   },
 ];

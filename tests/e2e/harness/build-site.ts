@@ -1,5 +1,6 @@
+import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { build } from 'vite';
+import { promisify } from 'node:util';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
@@ -7,13 +8,20 @@ const REPO = resolve(import.meta.dirname, '../../..');
 export const SITE_DIR = resolve(import.meta.dirname, '../artifacts/site');
 
 /**
- * The production build, exactly as `npm run build` makes it, only written to `outDir`; `unminified`
- * keeps names and adds source maps, so a CPU profile of the page names its functions and source lines.
+ * The command that builds the site for deployment: the Pages workflow (`.github/workflows/pages.yml`)
+ * runs it too, so the tests test what is published.
+ */
+export const BUILD_COMMAND = 'npm run build';
+
+/**
+ * Runs `BUILD_COMMAND` as it is, only with the output written to `outDir`; `unminified` keeps names and adds
+ * source maps, so a CPU profile of the page names its functions and source lines.
  */
 export async function buildSite(outDir = SITE_DIR, { unminified = false } = {}): Promise<void> {
-  await build({
-    root: REPO,
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, ...(unminified ? { minify: false, sourcemap: true } : {}) },
-  });
+  const extra = unminified ? ['--minify', 'false', '--sourcemap'] : [];
+  await promisify(execFile)(
+    'npm',
+    ['run', 'build', '--', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn', ...extra],
+    { cwd: REPO },
+  );
 }

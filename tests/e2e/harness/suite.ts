@@ -83,10 +83,13 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
     let playground: PlaygroundPage;
     let banned: { transcript: Transcript; link: string } | null = null;
     let session: Session;
+    /** The page's address; WebGPU is asked for in it, as the only adapter here is SwiftShader's, which the page would pass over. */
+    let pageUrl: string;
 
     beforeAll(async () => {
       session = await startSession(backend);
       ({ site, context } = session);
+      pageUrl = backend === 'webgpu' ? `${site.url}?backend=webgpu` : site.url;
     });
 
     afterAll(async () => {
@@ -94,10 +97,10 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
     });
 
     it('loads the model on the expected backend, streams text and fills the chart', async () => {
-      playground = await PlaygroundPage.open(context, site.url);
+      playground = await PlaygroundPage.open(context, pageUrl);
       expect(await playground.backend()).toBe(backend);
       await expect(playground.badge.textContent()).resolves.toMatch(
-        backend === 'webgpu' ? /WebGPU adapter found/ : /WASM.*no WebGPU/,
+        backend === 'webgpu' ? /WebGPU as asked, on a software adapter/ : /WASM.*no WebGPU/,
       );
 
       await playground.setMaxTokens(budget.tokens);
@@ -179,7 +182,7 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
     it('replays a copied share link exactly in a new page, controls included', async () => {
       expect(banned, 'the ban scenario ran first').not.toBeNull();
       const { transcript, link } = banned!;
-      expect(link.startsWith(`${site.url}#s=`)).toBe(true);
+      expect(link.startsWith(`${pageUrl}#s=`)).toBe(true);
       const replay = await PlaygroundPage.open(context, link);
       try {
         expect(await replay.waitForEnd()).toBe(transcript.stopped);
@@ -321,7 +324,7 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
     });
 
     it('opens a malformed link with a clear message and the default settings', async () => {
-      const broken = await PlaygroundPage.open(context, `${site.url}#s=this-is-not-a-link`);
+      const broken = await PlaygroundPage.open(context, `${pageUrl}#s=this-is-not-a-link`);
       try {
         const notice = broken.page.getByTestId('link-notice');
         await expect(notice.textContent()).resolves.toMatch(/damaged|could not/);
