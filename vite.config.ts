@@ -53,7 +53,7 @@ export default defineConfig({
   ],
   resolve: {
     // onnxruntime-web's default build inlines its wasm loader and makes Vite emit a second copy of the
-    // 27 MB binary; the extern-wasm build loads the pair copied above through `wasmPaths` instead.
+    // 27 MB binary; the extern-wasm build loads the one build the worker picks, of those copied above, through `wasmPaths`.
     conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
   },
   // Found up front, so the dev server does not reload the page when the worker first imports them.
