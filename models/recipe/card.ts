@@ -304,6 +304,7 @@ ${ev.examples.map((e: Json) => `**${e.policy}**\n\n\`\`\`\n${e.text}\n\`\`\``).j
 
 ## Targets and known limits
 ${misses.length === 0 ? '- Every target above is met.' : misses.map((m) => `- Missed: ${m}.`).join('\n')}
+- Why \`<angry>\` falls short: forced, the model mostly introduces a grumpy character ("there was a grumpy bear named Bobo") or writes that someone was upset, then goes on calmly. In the corpus, "grumpy" (a cue word) labels such introductions \`<angry>\`, and the one-sentence episode carry labels the calm sentence after an angry one \`<angry>\` too, so the tag's training sentences are only partly angry ones; the sentence-local judge, which has no episode, reads most of what the model writes as neutral. Taking character traits out of the cues and training again is the next step; \`<disgusted>\` (${pct(ev.forcedFidelity.disgusted.share)} forced) would then be kept or taken out by the same measurement.
 - Budget spent: two 5.5-minute calls on one H200 GPU (eight runs side by side), the tagger's dev and held-out labels by hand, and the evaluation on two CPU cores.
 - The tales were tagged as comments are (cue words, else the classifier's top label; no episodes), since the story settings were fitted on TinyStories alone: their tags are noisier than the stories'. Tagging them as stories is the next step, with its own held-out labels.
 - The tagger is cue words plus a linear model trained on Reddit comments; it misreads emotion implied by events rather than named, and every fidelity figure above inherits its errors.

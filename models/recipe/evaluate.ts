@@ -7,6 +7,7 @@
  *   npm run model:eval -- --samples 50  fewer samples per condition (--ban-samples / --boost-samples set those alone)
  *   npm run model:eval -- --processes 1 one generation process (default: one per core)
  *   npm run model:eval -- --corpus DIR  the encoded corpus the model was trained on (default models/build/corpus)
+ *   npm run model:eval -- --example-only  measure only the playground's angry example, into the existing eval.json
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -83,6 +84,40 @@ async function heldOut(
     }
   }
   return { nats, tokens: count };
+}
+
+/** How often banning `<angry>` in the playground's example tempts the model and changes the text, seed by seed. */
+function angryExampleFigures(free: Sample[], banned: Sample[]) {
+  const tempted = banned.filter((s) => s.sentences.some((x) => x.tagProbs.angry > THRESHOLD)).length;
+  const changed = banned.filter((s, k) => s.text !== free[k].text).length;
+  return {
+    prompt: ANGRY_EXAMPLE,
+    note: `seeds whose run with <angry> banned had a sentence start where <angry>'s pre-ban probability passed ${THRESHOLD}, and whose text differs from the free run`,
+    tempted: round(tempted / banned.length),
+    textChanged: round(changed / banned.length),
+    freeAngryShare: round(labelShare(free, 'angry').share),
+    bannedAngryShare: round(labelShare(banned, 'angry').share),
+  };
+}
+
+/** Re-measures only the angry example, with the same seeds and settings, into the existing eval.json. */
+async function exampleOnly() {
+  const file = join(MODEL_DIR, 'eval.json');
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  const pool = new EvalPool(arg('--processes', availableParallelism()));
+  const spec = {
+    prompt: ANGRY_EXAMPLE,
+    samples: report.settings.samples.openings,
+    tokens: report.settings.tokensPerSample,
+    firstSeed: 1,
+  };
+  const [free, banned] = await Promise.all(
+    [{}, { angry: { mode: 'ban', boost: 0 } } as Policy].map((policy) => pool.run({ ...spec, policy })),
+  );
+  pool.close();
+  report.angryExample = angryExampleFigures(free, banned);
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  console.log(report.angryExample);
 }
 
 async function main() {
@@ -199,16 +234,7 @@ async function main() {
     }),
   );
   const [exampleFree, exampleBanned] = await Promise.all(exampleRuns);
-  const tempted = exampleBanned.filter((s) => s.sentences.some((x) => x.tagProbs.angry > THRESHOLD)).length;
-  const changed = exampleBanned.filter((s, k) => s.text !== exampleFree[k].text).length;
-  const angryExample = {
-    prompt: ANGRY_EXAMPLE,
-    note: `seeds whose run with <angry> banned had a sentence start where <angry>'s pre-ban probability passed ${THRESHOLD}, and whose text differs from the free run`,
-    tempted: round(tempted / exampleBanned.length),
-    textChanged: round(changed / exampleBanned.length),
-    freeAngryShare: round(labelShare(exampleFree, 'angry').share),
-    bannedAngryShare: round(labelShare(exampleBanned, 'angry').share),
-  };
+  const angryExample = angryExampleFigures(exampleFree, exampleBanned);
   const examples = [
     { policy: 'free', text: free[0].text },
     { policy: 'free', text: free[1].text },
@@ -243,4 +269,4 @@ async function main() {
   console.log(JSON.stringify(report, null, 2));
 }
 
-await main();
+await (process.argv.includes('--example-only') ? exampleOnly() : main());

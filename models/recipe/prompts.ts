@@ -19,5 +19,4 @@ export const OPENINGS: Record<Exclude<Emotion, 'neutral'>, string> = {
 };
 
 /** The playground's example where someone has a reason to be angry; the model card says how often banning `<angry>` there tempts the model. */
-export const ANGRY_EXAMPLE =
-  '<story><neutral>Tom built a tall tower of blocks.<neutral> Then his little sister knocked it down.';
+export const ANGRY_EXAMPLE = '<story><angry>Max was very angry because his brother broke his red truck.';
