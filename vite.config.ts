@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
-import { MODEL_NAME } from './src/model/model-name.ts';
+import { modelSource, servedModelDir, servedRuntimeDir } from './site/served-paths.ts';
 import { MODEL_FILES } from './src/worker/model-files.ts';
 import { RUNTIME_FILES } from './src/worker/runtime-builds.ts';
 
@@ -31,7 +31,14 @@ const binaryWeights: Plugin = {
   configurePreviewServer: (server) => void server.middlewares.use(onnxAsBinary),
 };
 
+const modelDir = servedModelDir();
+const runtimeDir = servedRuntimeDir();
+
 export default defineConfig({
+  define: {
+    __TAGPLAY_MODEL_DIR__: JSON.stringify(modelDir),
+    __TAGPLAY_RUNTIME_DIR__: JSON.stringify(runtimeDir),
+  },
   // Relative URLs, so one build works under any base path on any static server.
   base: './',
   plugins: [
@@ -41,12 +48,12 @@ export default defineConfig({
     viteStaticCopy({
       targets: [
         ...MODEL_FILES.map((file) => ({
-          src: `models/${MODEL_NAME}/${file}`,
-          dest: `models/${MODEL_NAME}/${file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : ''}`,
+          src: `${modelSource()}/${file}`,
+          dest: `models/${modelDir}/${file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : ''}`,
         })),
         ...RUNTIME_FILES.map((file) => ({
           src: `node_modules/onnxruntime-web/dist/${file}`,
-          dest: 'ort',
+          dest: runtimeDir,
         })),
       ],
     }),
@@ -59,5 +66,13 @@ export default defineConfig({
   // Found up front, so the dev server does not reload the page when the worker first imports them.
   optimizeDeps: { include: ['@huggingface/transformers', 'comlink', 'uplot', 'lz-string', 'obscenity'] },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      // The service worker sits beside index.html under a fixed name: its scope is its folder, and the page registers it by name.
+      input: { index: 'index.html', sw: 'src/offline/service-worker.ts' },
+      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+    },
+  },
 });

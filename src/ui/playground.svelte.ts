@@ -1,5 +1,6 @@
 import { errorText } from '../error-text';
-import { MODEL_NAME } from '../model/model-name';
+import { MODEL_DIR } from '../model/model-name';
+import { keepForOffline, startOffline } from '../offline/offline';
 import { decodeShareState } from '../share/codec';
 import { LIMITS } from '../share/limits';
 import { SHARE_VERSION, type ShareState } from '../share/state';
@@ -63,6 +64,8 @@ export class Playground {
 
   private tagger = $state.raw<Tagger | null>(null);
   private session: WorkerSession | null = null;
+  /** Counts calls of `load`, so that one overtaken while it waited gives way. */
+  private loadAttempts = 0;
   /** The device the current worker was asked for. */
   private device: DeviceChoice = 'auto';
   // A cache read while rendering, never a reason to re-render.
@@ -95,6 +98,10 @@ export class Playground {
     this.fault = null;
     this.progress = null;
     this.device = device;
+    // The first visit waits for the service worker, so that the model's files pass through it.
+    const attempt = ++this.loadAttempts;
+    await startOffline();
+    if (attempt !== this.loadAttempts) return false;
     const session = new WorkerSession((why) => this.crashed(session, why));
     this.session = session;
     this.loadTaggerOnce();
@@ -113,6 +120,7 @@ export class Playground {
       this.maxLength = result.maxLength;
       this.phase = 'ready';
       session.watch();
+      keepForOffline();
       return true;
     } catch (error) {
       if (this.session !== session) return false;
@@ -252,7 +260,7 @@ export class Playground {
 
   private loadTaggerOnce(): void {
     if (this.tagger) return;
-    loadTagger(`${basePath()}models/${MODEL_NAME}/tagger.json`)
+    loadTagger(`${basePath()}models/${MODEL_DIR}/tagger.json`)
       .then((weights) => (this.tagger = weights))
       .catch((error: unknown) => (this.taggerError = errorText(error)));
   }

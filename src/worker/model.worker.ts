@@ -6,7 +6,7 @@ import { env } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import { errorText } from '../error-text';
 import { loadModel, type LoadedModel } from '../model/causal-lm';
-import { MODEL_NAME } from '../model/model-name';
+import { MODEL_DIR } from '../model/model-name';
 import { fetchVocabulary } from '../model/vocabulary-fetch';
 import { Generation } from '../steering/engine';
 import type { Backend, BatchListener, LoadResult, RunEnd, RunRequest, WorkerApi } from './api';
@@ -122,7 +122,7 @@ const api: WorkerApi = {
     // onnxruntime loads one build per worker: a WebGPU one also runs WASM sessions, should WebGPU fail to start.
     const build = runtimeBuildFor(chosen, hasJspi());
     useRuntimeBuild(options.basePath, build);
-    const modelDir = new URL(`${options.basePath}models/${MODEL_NAME}/`, self.location.origin);
+    const modelDir = new URL(`${options.basePath}models/${MODEL_DIR}/`, self.location.origin);
     // Each file's progress, named by its path in the model's folder.
     env.fetch = fetchWithProgress((url, loaded, total) =>
       onProgress({ file: decodeURI(url).replace(modelDir.href, ''), fraction: total ? loaded / total : null }),
@@ -139,12 +139,12 @@ const api: WorkerApi = {
       const tagVocabulary = await fetchVocabulary(new URL(VOCABULARY_FILE, modelDir));
       const loadOptions = { vocabulary: tagVocabulary };
       try {
-        model = await loadModel(MODEL_NAME, chosen, loadOptions);
+        model = await loadModel(MODEL_DIR, chosen, loadOptions);
       } catch (error) {
         if (chosen !== 'webgpu') throw error;
         reason = `WebGPU failed to start (${errorText(error)}), so WASM`;
         chosen = 'wasm';
-        model = await loadModel(MODEL_NAME, chosen, loadOptions);
+        model = await loadModel(MODEL_DIR, chosen, loadOptions);
       }
     } catch (error) {
       throw await explainLoadFailure(error, needed);

@@ -1,7 +1,7 @@
 import type { Backend } from './api';
 
 /**
- * onnxruntime-web's builds that the site serves from `<base>ort/`, each a loader and its WebAssembly.
+ * onnxruntime-web's builds that the site serves from `<base>ort/<version>/`, each a loader and its WebAssembly.
  * All run behind the same JavaScript API (transformers.js imports `onnxruntime-web/webgpu`), so the
  * worker fetches only the one its backend needs: the plain CPU build for WASM, and a build with
  * WebGPU for WebGPU, JSPI where the browser has it (smaller), asyncify otherwise.

@@ -1,4 +1,5 @@
 import { env } from '@huggingface/transformers';
+import { RUNTIME_DIR } from '../model/model-name';
 import { RUNTIME_BUILDS, type RuntimeBuild } from './runtime-builds';
 
 /**
@@ -10,7 +11,7 @@ export function useLocalRuntime(basePath: string): void {
   env.allowLocalModels = true;
   // A path, not an http URL: transformers.js treats a URL here as a remote hub and fails to find the config.
   env.localModelPath = `${basePath}models/`;
-  // The interim model is replaced in place by the final one under the same names, so never serve a cached copy.
+  // The site's service worker (`src/offline/`) keeps the files; a second cache would hold them twice.
   env.useBrowserCache = false;
   env.useWasmCache = false;
   const wasm = env.backends.onnx.wasm;
@@ -22,7 +23,7 @@ export function useLocalRuntime(basePath: string): void {
 
 /** The addresses of a runtime build's files. */
 export function runtimeUrls(basePath: string, build: RuntimeBuild): { mjs: URL; wasm: URL } {
-  const ort = new URL(`${basePath}ort/`, self.location.origin);
+  const ort = new URL(`${basePath}${RUNTIME_DIR}`, self.location.origin);
   const files = RUNTIME_BUILDS[build];
   return { mjs: new URL(files.mjs, ort), wasm: new URL(files.wasm, ort) };
 }

@@ -1,18 +1,19 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { MODEL_NAME } from '../../src/model/model-name';
+import { servedModelDir, servedRuntimeDir } from '../../site/served-paths';
 import { BUILD_COMMAND, SITE_DIR } from './harness/build-site';
 
-it('ships the three onnxruntime builds the worker chooses from, once each, and only the model files the browser loads', async () => {
+it('ships the three onnxruntime builds the worker chooses from, once each, and only the model files the browser loads, in folders named by version and content', async () => {
   const files = (await readdir(SITE_DIR, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
     .map((entry) => relative(SITE_DIR, `${entry.parentPath}/${entry.name}`))
     .sort();
+  const ort = servedRuntimeDir();
   expect(files.filter((f) => f.endsWith('.wasm'))).toEqual([
-    'ort/ort-wasm-simd-threaded.asyncify.wasm',
-    'ort/ort-wasm-simd-threaded.jspi.wasm',
-    'ort/ort-wasm-simd-threaded.wasm',
+    `${ort}ort-wasm-simd-threaded.asyncify.wasm`,
+    `${ort}ort-wasm-simd-threaded.jspi.wasm`,
+    `${ort}ort-wasm-simd-threaded.wasm`,
   ]);
   expect(files.filter((f) => f.startsWith('ort/'))).toEqual(
     [
@@ -22,7 +23,7 @@ it('ships the three onnxruntime builds the worker chooses from, once each, and o
       'ort-wasm-simd-threaded.jspi.wasm',
       'ort-wasm-simd-threaded.mjs',
       'ort-wasm-simd-threaded.wasm',
-    ].map((f) => `ort/${f}`),
+    ].map((f) => ort + f),
   );
   expect(files.filter((f) => f.startsWith('models/'))).toEqual(
     [
@@ -33,9 +34,9 @@ it('ships the three onnxruntime builds the worker chooses from, once each, and o
       'tagplay.json',
       'tokenizer.json',
       'tokenizer_config.json',
-    ].map((f) => `models/${MODEL_NAME}/${f}`),
+    ].map((f) => `models/${servedModelDir()}/${f}`),
   );
-  expect(files.filter((f) => !/^(assets|models|ort)\//.test(f))).toEqual(['index.html']);
+  expect(files.filter((f) => !/^(assets|models|ort)\//.test(f))).toEqual(['index.html', 'sw.js']);
 });
 
 it('is what the Pages workflow publishes: the same build command, and the folder it writes', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_NAME } from '../../src/model/model-name';
+import { servedModelDir } from '../../site/served-paths';
 import { PlaygroundPage } from './harness/playground';
 import { startSession, type Session } from './harness/session';
 import type { SiteFault } from './harness/static-server';
@@ -15,7 +15,7 @@ const BROKEN: { fault: SiteFault; kind: string; what: RegExp; todo: RegExp }[] =
   {
     fault: 'missing-model',
     kind: 'missing',
-    what: new RegExp(`config\\.json was not found .*/tagplay/models/${MODEL_NAME}/config\\.json.*HTTP 404`),
+    what: new RegExp(`config\\.json was not found .*/tagplay/models/${servedModelDir()}/config\\.json.*HTTP 404`),
     todo: /Deploy the models\/ and ort\/ folders/,
   },
   {
@@ -38,12 +38,14 @@ const BROKEN: { fault: SiteFault; kind: string; what: RegExp; todo: RegExp }[] =
   },
 ];
 
-// WebGPU off: these are about what goes wrong around the model, which WASM shows quickly.
+// WebGPU off: these are about what goes wrong around the model, which WASM shows quickly. No service
+// worker: a visitor who has the site kept loads it from there whatever the server does (offline.e2e.ts);
+// these are about a visitor who has nothing kept, as on a first visit.
 describe('faults around the model, on WASM', () => {
   let session: Session;
 
   beforeAll(async () => {
-    session = await startSession('wasm');
+    session = await startSession('wasm', { noServiceWorker: true });
   });
 
   afterEach(() => session.site.setFault(null));

@@ -51,9 +51,18 @@ function clickGenerateWhenReady() {
 }
 
 async function coldLoad(session: Session, backend: BackendUnderTest, query: string): Promise<ColdLoad> {
-  const sizes: Promise<{ path: string; bytes: number }>[] = [];
+  const sizes: Promise<{ path: string; bytes: number } | null>[] = [];
   session.context.on('requestfinished', (request) => {
-    sizes.push(request.sizes().then((s) => ({ path: new URL(request.url()).pathname, bytes: s.responseBodySize })));
+    // What the service worker answered is counted once, as its own request to the network.
+    sizes.push(
+      request
+        .response()
+        .then(async (response) =>
+          response?.fromServiceWorker()
+            ? null
+            : { path: new URL(request.url()).pathname, bytes: (await request.sizes()).responseBodySize },
+        ),
+    );
   });
   const page: Page = await session.context.newPage();
   await page.addInitScript(clickGenerateWhenReady);
@@ -63,7 +72,7 @@ async function coldLoad(session: Session, backend: BackendUnderTest, query: stri
   expect(await page.getByTestId('backend-badge').getAttribute('data-backend')).toBe(backend);
   const bytes = { model: 0, runtime: 0, page: 0, total: 0 };
   const runtimeFiles: string[] = [];
-  for (const { path, bytes: n } of await Promise.all(sizes)) {
+  for (const { path, bytes: n } of (await Promise.all(sizes)).filter((size) => size !== null)) {
     if (path.includes('/models/')) bytes.model += n;
     else if (path.includes('/ort/')) {
       bytes.runtime += n;

@@ -3,13 +3,13 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_NAME } from '../../src/model/model-name';
+import { servedModelDir } from '../../site/served-paths';
 import { launchChromium } from './harness/browser';
 import { SITE_DIR } from './harness/build-site';
 import { PlaygroundPage } from './harness/playground';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const WEIGHTS = `models/${MODEL_NAME}/onnx/model.onnx`;
+const WEIGHTS = `models/${servedModelDir()}/onnx/model.onnx`;
 
 // The server `npm start` runs (vite preview, with the project's config), on the built site.
 describe("npm start's server", () => {

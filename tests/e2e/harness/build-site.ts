@@ -15,13 +15,18 @@ export const BUILD_COMMAND = 'npm run build';
 
 /**
  * Runs `BUILD_COMMAND` as it is, only with the output written to `outDir`; `unminified` keeps names and adds
- * source maps, so a CPU profile of the page names its functions and source lines.
+ * source maps, so a CPU profile of the page names its functions and source lines; `model` builds the site
+ * around another model folder (`TAGPLAY_MODEL`, see `site/served-paths.ts`).
  */
-export async function buildSite(outDir = SITE_DIR, { unminified = false } = {}): Promise<void> {
+export async function buildSite(
+  outDir = SITE_DIR,
+  { unminified = false, model }: { unminified?: boolean; model?: string } = {},
+): Promise<void> {
   const extra = unminified ? ['--minify', 'false', '--sourcemap'] : [];
+  const env = model ? { ...process.env, TAGPLAY_MODEL: model } : process.env;
   await promisify(execFile)(
     'npm',
     ['run', 'build', '--', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn', ...extra],
-    { cwd: REPO },
+    { cwd: REPO, env },
   );
 }

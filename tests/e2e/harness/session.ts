@@ -10,6 +10,11 @@ export interface SessionOptions {
   flags?: string[];
   /** Let the page run what its Content-Security-Policy forbids, to test what the page itself does without that guard. */
   bypassCSP?: boolean;
+  /**
+   * No service worker, as in a browser without one: nothing is kept between visits, so every load meets
+   * the server as it is (the fault tests break it on purpose).
+   */
+  noServiceWorker?: boolean;
 }
 
 /** The built site under `/tagplay/` on the harness's server. */
@@ -18,6 +23,8 @@ export interface StaticSite {
   url: string;
   /** Breaks the model files from the next request on; null serves them intact again. */
   setFault(fault: SiteFault | null): void;
+  /** Serves another build of the site at the same address from the next request on, as a new deploy does. */
+  deploy(dir: string): void;
 }
 
 /** The built site on its own server and one Chromium on it, with what the tests watch for along the way. */
@@ -34,12 +41,17 @@ export interface Session {
 
 export async function startSession(backend: BackendUnderTest, options: SessionOptions = {}): Promise<Session> {
   const server = await serveStatic([{ prefix: '/tagplay/', dir: SITE_DIR }], { isolated: options.isolated });
-  const site: StaticSite = { url: `${server.url}tagplay/`, setFault: (fault) => server.setFault(fault) };
+  const site: StaticSite = {
+    url: `${server.url}tagplay/`,
+    setFault: (fault) => server.setFault(fault),
+    deploy: (dir) => server.remount('/tagplay/', dir),
+  };
   const browser = await launchChromium(backend, options.flags);
   const context = await browser.newContext({
     viewport: { width: 1280, height: 1100 },
     acceptDownloads: true,
     bypassCSP: options.bypassCSP ?? false,
+    serviceWorkers: options.noServiceWorker ? 'block' : 'allow',
   });
   const origin = new URL(site.url).origin;
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });

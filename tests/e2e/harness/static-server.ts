@@ -8,7 +8,6 @@ import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { MODEL_NAME } from '../../../src/model/model-name';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,9 +22,9 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** The model's folder and its weights, relative to a mount. */
-const MODEL_DIR = `models/${MODEL_NAME}/`;
-const MODEL_ONNX = `${MODEL_DIR}onnx/model.onnx`;
+/** A model's folder and its weights, relative to a mount, whatever the build named the folder. */
+const MODEL_DIR = /^models\/[^/]+\//;
+const MODEL_ONNX = /^models\/[^/]+\/onnx\/model\.onnx$/;
 
 /**
  * Ways the server can break the model on purpose, as a real deployment might:
@@ -33,9 +32,11 @@ const MODEL_ONNX = `${MODEL_DIR}onnx/model.onnx`;
  * - `missing-onnx`: the weights answer 404;
  * - `missing-model`: the whole model folder answers 404, as when the path is wrong;
  * - `no-connection`: every request for a model file has its connection dropped, as when the host is unreachable;
- * - `interrupted-onnx`: the weights' download has its connection dropped half-way (asking for a byte range still works).
+ * - `interrupted-onnx`: the weights' download has its connection dropped half-way (asking for a byte range still works);
+ * - `offline`: every request has its connection dropped, as when the user is offline.
  */
-export type SiteFault = 'truncated-onnx' | 'missing-onnx' | 'missing-model' | 'no-connection' | 'interrupted-onnx';
+export type SiteFault =
+  'truncated-onnx' | 'missing-onnx' | 'missing-model' | 'no-connection' | 'interrupted-onnx' | 'offline';
 
 /** A URL prefix (ending in `/`) served from a folder; the longest matching prefix wins. */
 export interface Mount {
@@ -63,6 +64,8 @@ export interface StaticServer {
   url: string;
   /** Breaks the model files from the next request on; null serves them intact again. */
   setFault(fault: SiteFault | null): void;
+  /** Serves `prefix` from another folder from the next request on, as a new deploy does. */
+  remount(prefix: string, dir: string): void;
   /** Response bodies sent since the last `resetSent`, by request path. */
   sent(): Map<string, Sent>;
   resetSent(): void;
@@ -70,7 +73,7 @@ export interface StaticServer {
 }
 
 export async function serveStatic(mounts: Mount[], options: ServeOptions = {}): Promise<StaticServer> {
-  const sorted = [...mounts].sort((a, b) => b.prefix.length - a.prefix.length);
+  const sorted = mounts.map((m) => ({ ...m })).sort((a, b) => b.prefix.length - a.prefix.length);
   let fault: SiteFault | null = null;
   let sent = new Map<string, Sent>();
   const counted = (path: string): Sent => {
@@ -83,6 +86,10 @@ export async function serveStatic(mounts: Mount[], options: ServeOptions = {}): 
     : {};
 
   const server: Server = createServer(async (request, response) => {
+    if (fault === 'offline') {
+      request.socket.destroy();
+      return;
+    }
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     if (sorted.some((m) => path === m.prefix.replace(/\/$/, ''))) {
       response.writeHead(301, { location: `${path}/` }).end();
@@ -94,12 +101,12 @@ export async function serveStatic(mounts: Mount[], options: ServeOptions = {}): 
       return;
     }
     const relative = path.slice(mount.prefix.length);
-    if (relative.startsWith(MODEL_DIR)) {
+    if (MODEL_DIR.test(relative)) {
       if (fault === 'no-connection') {
         request.socket.destroy();
         return;
       }
-      if (fault === 'missing-model' || (fault === 'missing-onnx' && relative === MODEL_ONNX)) {
+      if (fault === 'missing-model' || (fault === 'missing-onnx' && MODEL_ONNX.test(relative))) {
         response.writeHead(404).end('not found');
         return;
       }
@@ -114,7 +121,7 @@ export async function serveStatic(mounts: Mount[], options: ServeOptions = {}): 
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const info = await stat(file);
       if (!info.isFile()) throw new Error('not a file');
-      const size = fault === 'truncated-onnx' && relative === MODEL_ONNX ? Math.floor(info.size / 2) : info.size;
+      const size = fault === 'truncated-onnx' && MODEL_ONNX.test(relative) ? Math.floor(info.size / 2) : info.size;
       const headers: Record<string, string> = {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         ...isolation,
@@ -157,7 +164,7 @@ export async function serveStatic(mounts: Mount[], options: ServeOptions = {}): 
       }
       response.writeHead(200, { ...headers, 'content-length': String(size) });
       count.bodies++;
-      if (fault === 'interrupted-onnx' && relative === MODEL_ONNX)
+      if (fault === 'interrupted-onnx' && MODEL_ONNX.test(relative))
         send(0, Math.floor(size / 2), () => request.socket.destroy());
       else send(0, size - 1);
     } catch {
@@ -169,6 +176,11 @@ export async function serveStatic(mounts: Mount[], options: ServeOptions = {}): 
   return {
     url: `http://127.0.0.1:${port}/`,
     setFault: (next) => (fault = next),
+    remount: (prefix, dir) => {
+      const mount = sorted.find((m) => m.prefix === prefix);
+      if (!mount) throw new Error(`nothing is served under ${prefix}`);
+      mount.dir = dir;
+    },
     sent: () => new Map([...sent].map(([path, s]) => [path, { ...s }])),
     resetSent: () => {
       sent = new Map();
