@@ -36,6 +36,19 @@ async function writeSome(playground: PlaygroundPage): Promise<void> {
   expect(await playground.fault.count()).toBe(0);
 }
 
+/** With every connection dropped, reloads the page, waits for the model and writes; then the network is back. */
+async function reloadOffline(session: Session, playground: PlaygroundPage): Promise<void> {
+  session.site.setFault('offline');
+  try {
+    await playground.page.reload();
+    await playground.waitForModel();
+    await writeSome(playground);
+    expect(playground.errors).toEqual([]);
+  } finally {
+    session.site.setFault(null);
+  }
+}
+
 describe('offline after the first visit', () => {
   let session: Session;
   let scratch: string;
@@ -58,12 +71,7 @@ describe('offline after the first visit', () => {
     expect(kept.some((path) => /^assets\/.+\.js$/.test(path))).toBe(true);
     expect(kept.some((path) => /^ort\/[^/]+\/ort-wasm-simd-threaded\.wasm$/.test(path))).toBe(true);
 
-    session.site.setFault('offline');
-    await playground.page.reload();
-    await playground.waitForModel();
-    await writeSome(playground);
-    expect(playground.errors).toEqual([]);
-    session.site.setFault(null);
+    await reloadOffline(session, playground);
     await playground.page.close();
   });
 
@@ -97,12 +105,7 @@ describe('offline after the first visit', () => {
     const kept = await waitUntilKept(playground, session.site.url, newDir);
     expect(kept.filter((path) => path.startsWith('models/') && !path.startsWith(`models/${newDir}/`))).toEqual([]);
 
-    session.site.setFault('offline');
-    await playground.page.reload();
-    await playground.waitForModel();
-    await writeSome(playground);
-    expect(playground.errors).toEqual([]);
-    session.site.setFault(null);
+    await reloadOffline(session, playground);
     session.site.deploy(join(REPO, 'tests/e2e/artifacts/site'));
   });
 
