@@ -19,6 +19,7 @@ const tagger = read('tagger-eval.json');
 const ev = read('eval.json');
 const study = read('size-study.json');
 const onOutput = read('tagger-on-model-output.json');
+const agreement = read('agreement.json');
 const previous = JSON.parse(readFileSync(join(import.meta.dirname, 'previous-model.json'), 'utf8')) as Json;
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${(100 * x).toFixed(1)} %`);
@@ -297,6 +298,14 @@ How well the model's own probability of a tag at a sentence start predicts the t
 ${table(
   ['tag', 'AUC', 'tagplay-3m'],
   EMOTIONS.map((t) => [`<${t}>`, num(ev.temptationAuc[t]), num(previous.temptationAuc[t])]),
+)}
+
+### The model as a classifier of its own tags (\`${agreement.command}\`)
+Over ${agreement.data}: at each sentence start, the model's most probable tag *before* it sees the tagger's, against the tagger's (the playground's "Inspect a text" runs the same code). ${agreement.sentences} sentences; agreement ${pct(agreement.agreement)}, expected calibration error ${num(agreement.ece)}.
+
+${table(
+  ['tag', 'sentences', 'precision', 'recall', 'F1'],
+  agreement.perTag.map((t: Json) => [`<${t.tag}>`, String(t.support), pct(t.precision), pct(t.recall), num(t.f1)]),
 )}
 
 ### Samples (verbatim)

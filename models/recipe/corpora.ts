@@ -1,9 +1,17 @@
 /** Readers for the text in ../shared/corpora (or another root given with --corpora). Nothing here is copied into the repository. */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emotion } from '../../src/tagger/labels';
 
 export const DEFAULT_CORPORA = join(import.meta.dirname, '../../../shared/corpora');
+
+/** Percent of documents held out from training, chosen by a hash of their text so any reader finds the same ones. */
+const HELD_OUT_PERCENT = 3;
+
+/** Whether a document is in the held-out split, never trained on. */
+export const isHeldOut = (text: string): boolean =>
+  createHash('sha1').update(text).digest().readUInt16BE(0) % 100 < HELD_OUT_PERCENT;
 
 export function corporaRoot(argv = process.argv): string {
   const i = argv.indexOf('--corpora');

@@ -7,16 +7,14 @@
  *
  *   npm run model:corpus [-- --corpora DIR] [--tales] [--out DIR]
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labelText, taggedSentence } from '../../src/tagger/index';
 import { END_OF_TEXT, EMOTIONS, RUDE, tagToken, type Genre } from '../../src/tagger/labels';
-import { corporaRoot, goEmotionsEkman, tales, tinyStories } from './corpora';
+import { corporaRoot, goEmotionsEkman, isHeldOut, tales, tinyStories } from './corpora';
 import { loadTagger } from './load-node';
 import { BUILD_DIR } from './paths';
 
-const VALID_PERCENT = 3;
 const MAX_REPEAT = 6;
 
 const weights = loadTagger();
@@ -40,7 +38,6 @@ function tagDocument(genre: Genre, text: string, index: number): TaggedDoc {
   return { genre, index, text, tagged: tagToken(genre) + body.join('') + END_OF_TEXT, tags, sentences: body };
 }
 
-const isValidation = (text: string) => createHash('sha1').update(text).digest().readUInt16BE(0) % 100 < VALID_PERCENT;
 
 const root = corporaRoot();
 const withTales = process.argv.includes('--tales');
@@ -58,8 +55,8 @@ const count = (list: TaggedDoc[], weightOf: (d: TaggedDoc) => number = () => 1) 
   for (const d of list) for (const t of d.tags) c[t] += weightOf(d);
   return c;
 };
-const train = docs.filter((d) => !isValidation(d.text));
-const valid = docs.filter((d) => isValidation(d.text));
+const train = docs.filter((d) => !isHeldOut(d.text));
+const valid = docs.filter((d) => isHeldOut(d.text));
 const base = count(train.filter((d) => d.genre === 'story'));
 const storySentences = Object.values(base).reduce((a, b) => a + b, 0) - base[RUDE];
 // A story is repeated by how rare its rarest emotion is in stories, capped, so rare tags get more examples.

@@ -69,6 +69,26 @@ export class KvCacheModel implements LanguageModel {
     return (logits.data as Float32Array).slice((tokens.length - 1) * vocab, tokens.length * vocab);
   }
 
+  /**
+   * Logits for every position of `tokens` read from the start, in one pass (rows × vocabulary); the
+   * generation's cache is left as it was.
+   */
+  async scoreAll(tokens: number[]): Promise<Float32Array> {
+    const outputs = (await this.model({
+      input_ids: int64(tokens, [1, tokens.length]),
+      attention_mask: new Tensor('int64', new BigInt64Array(tokens.length).fill(1n), [1, tokens.length]),
+      position_ids: int64(
+        tokens.map((_, i) => i),
+        [1, tokens.length],
+      ),
+      past_key_values: null,
+    })) as Record<string, Tensor>;
+    const logits = (outputs.logits.data as Float32Array).slice();
+    for (const [name, tensor] of Object.entries(outputs))
+      if (name.startsWith('present.') && tensor.location === 'gpu-buffer') tensor.dispose();
+    return logits;
+  }
+
   private disposePast(): void {
     // On WebGPU the cache lives in GPU buffers, which must be freed by hand.
     for (const t of Object.values(this.past ?? {})) if (t.location === 'gpu-buffer') t.dispose();
