@@ -44,7 +44,10 @@ export interface TagForecast {
 }
 
 export interface TextExpectations {
-  /** For every position: the probability that the token there is one of the group's tags, by the row before it (0 at the first). */
+  /**
+   * For every position: the probability that the token there is one of the group's tags, by the row
+   * before it (0 at the first).
+   */
   startProbability: number[];
   forecasts: TagForecast[];
   windows: number;

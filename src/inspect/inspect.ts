@@ -78,7 +78,8 @@ export async function inspectText(text: string, tagger: Tagger, model: InspectMo
   const expected = await expectations(ids, group, model.score, { maxLength: model.maxLength, overlap: OVERLAP });
   if (expected.forecasts.length !== prepared.sentences.length)
     throw new Error(
-      `The tagger labelled ${prepared.sentences.length} sentences but the model reads ${expected.forecasts.length} of its tags: ` +
+      `The tagger labelled ${prepared.sentences.length} sentences but the model reads ` +
+        `${expected.forecasts.length} of its tags: ` +
         'the tagger uses a tag this model does not have.',
     );
   const sentences = prepared.sentences.map((s, i) => {

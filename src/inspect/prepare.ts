@@ -27,7 +27,8 @@ export function prepareText(
   if (text.trim() === '') throw new Error('There is no text to inspect: paste one or pick an example.');
   if (text.length > MAX_CHARACTERS)
     throw new Error(
-      `The text has ${text.length.toLocaleString('en')} characters; inspect at most ${MAX_CHARACTERS.toLocaleString('en')} at a time.`,
+      `The text has ${text.length.toLocaleString('en')} characters; ` +
+        `inspect at most ${MAX_CHARACTERS.toLocaleString('en')} at a time.`,
     );
   let removedTags = 0;
   const known = new Set(tagNames);
