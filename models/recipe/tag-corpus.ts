@@ -38,7 +38,6 @@ function tagDocument(genre: Genre, text: string, index: number): TaggedDoc {
   return { genre, index, text, tagged: tagToken(genre) + body.join('') + END_OF_TEXT, tags, sentences: body };
 }
 
-
 const root = corporaRoot();
 const withTales = process.argv.includes('--tales');
 const outIndex = process.argv.indexOf('--out');
