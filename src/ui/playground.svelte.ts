@@ -1,5 +1,6 @@
 import { errorText } from '../error-text';
 import { MODEL_DIR } from '../model/model-name';
+import type { InspectResult } from '../inspect/inspect';
 import { keepForOffline, startOffline } from '../offline/offline';
 import { decodeShareState } from '../share/codec';
 import { LIMITS } from '../share/limits';
@@ -187,6 +188,12 @@ export class Playground {
   stepOnce(): void {
     if (this.runs.running) void this.session?.api.stepOnce();
     else this.start(undefined, true);
+  }
+
+  /** Inspects a text with the loaded model (stopping a run that is going); see `WorkerApi.inspect`. */
+  async inspect(text: string): Promise<InspectResult> {
+    if (!this.session || this.phase !== 'ready') throw new Error('The model is not loaded yet.');
+    return this.session.api.inspect(text);
   }
 
   setPace(tokensPerSecond: number): void {

@@ -3,6 +3,7 @@
  * transformers.js details: it asks for a device, gets tag names and token texts back, and receives
  * generated steps in batches.
  */
+import type { InspectResult } from '../inspect/inspect';
 import type { Step, StopReason } from '../steering/engine';
 import type { Policy, PolicyChange } from '../steering/policy';
 import type { TagGroup } from '../steering/tags';
@@ -112,6 +113,11 @@ export interface WorkerApi {
   /** The current (or last) run's timeline as the worker recorded it, replayed and live changes alike. */
   timeline(): TimelineEntry[];
   memory(): WorkerMemory;
+  /**
+   * Reads a text the model did not write: the tagger labels it and the model gives, at each sentence start,
+   * its probability for each tag before it sees the tagger's. Stops the current run first.
+   */
+  inspect(text: string): Promise<InspectResult>;
   /** Test only: see `InjectedFault`. Refused unless loaded with `testHooks`. */
   injectFault(fault: InjectedFault): Promise<void>;
 }

@@ -5,10 +5,13 @@
 import { env } from '@huggingface/transformers';
 import * as Comlink from 'comlink';
 import { errorText } from '../error-text';
+import { inspectModel, inspectText } from '../inspect/inspect';
 import { loadModel, type LoadedModel } from '../model/causal-lm';
 import { MODEL_DIR } from '../model/model-name';
 import { fetchVocabulary } from '../model/vocabulary-fetch';
 import { Generation } from '../steering/engine';
+import type { Tagger } from '../tagger/index';
+import { parseTagger } from '../tagger/weights-file';
 import type { Backend, BatchListener, LoadResult, RunEnd, RunRequest, WorkerApi } from './api';
 import { pickBackend, probeWebGpu } from './backend';
 import { webGpuDevice } from './gpu-device';
@@ -52,6 +55,22 @@ class ModelWorkerState {
   deviceLost: Error | null = null;
   /** Loaded only for a page with test hooks. */
   faults: TestFaults | null = null;
+  /** The model's folder, where `inspect` finds the tagger. */
+  modelDir: URL | null = null;
+  tagger: Promise<Tagger> | null = null;
+  /** An inspection in progress: runs wait for it, as they share the model. */
+  inspecting: Promise<unknown> | null = null;
+
+  /** Stops the warm-up and the current run, and waits until the model is free. */
+  async stopAll(): Promise<void> {
+    await this.warmUp?.stop();
+    while (this.current) {
+      const running = this.current;
+      running.loop.stop();
+      await running.done;
+      if (this.current === running) this.current = null;
+    }
+  }
 
   control(action: (loop: RunLoop) => void): void {
     if (this.opening) this.opening.push(action);
@@ -151,6 +170,7 @@ const api: WorkerApi = {
     }
     state.model = model;
     state.backend = chosen;
+    state.modelDir = modelDir;
     if (chosen === 'webgpu') void state.watchDevice();
     state.warmUp = new WarmUp(model.lm, WARM_UP_STEPS[chosen]);
     state.vocabulary = decodeEach(decoder(model), model.tokenizer.get_vocab().size);
@@ -170,14 +190,9 @@ const api: WorkerApi = {
     if (!model) throw new Error('The model is not loaded yet.');
     const ticket = ++state.starts;
     state.opening ??= [];
-    // One run at a time, and not beside the warm-up: they share the model's KV cache.
-    await state.warmUp?.stop();
-    while (state.current) {
-      const running = state.current;
-      running.loop.stop();
-      await running.done;
-      if (state.current === running) state.current = null;
-    }
+    // One run at a time, and not beside the warm-up or an inspection: they share the model.
+    await state.stopAll();
+    await state.inspecting?.catch(() => undefined);
     if (ticket !== state.starts) return;
     const queued = state.opening ?? [];
     state.opening = null;
@@ -198,6 +213,34 @@ const api: WorkerApi = {
   ping: () => true,
   timeline: () => [...(state.current?.loop.timeline ?? [])],
   memory: () => ({ wasmBytes: wasmMemoryBytes() }),
+
+  async inspect(text) {
+    const model = state.model;
+    if (!model || !state.modelDir) throw new Error('The model is not loaded yet.');
+    const taggerUrl = new URL('tagger.json', state.modelDir);
+    state.tagger ??= fetch(taggerUrl).then(async (response) => {
+      if (!response.ok) throw new Error(`The tagger (${taggerUrl.pathname}) answered HTTP ${response.status}.`);
+      return parseTagger(await response.json());
+    });
+    const tagger = await state.tagger.catch((error: unknown) => {
+      state.tagger = null;
+      throw error;
+    });
+    await state.stopAll();
+    await state.inspecting?.catch(() => undefined);
+    const texts = new TokenTexts(decoder(model), state.vocabulary);
+    const inspecting = inspectText(
+      text,
+      tagger,
+      inspectModel(model, (id) => texts.next(id)),
+    );
+    state.inspecting = inspecting;
+    try {
+      return await inspecting;
+    } finally {
+      if (state.inspecting === inspecting) state.inspecting = null;
+    }
+  },
 
   async injectFault(fault) {
     if (!state.faults) throw new Error('Faults can only be injected into a worker loaded with test hooks.');
