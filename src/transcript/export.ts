@@ -15,7 +15,7 @@ function csvField(value: string | number | boolean): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-const csvRow = (fields: (string | number | boolean)[]): string => fields.map(csvField).join(',');
+export const csvRow = (fields: (string | number | boolean)[]): string => fields.map(csvField).join(',');
 
 /**
  * One row per token (index, token id, text, inserted, policy version, then each tag's probability

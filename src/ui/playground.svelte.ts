@@ -1,6 +1,7 @@
 import { errorText } from '../error-text';
 import { MODEL_DIR } from '../model/model-name';
 import type { InspectResult } from '../inspect/inspect';
+import type { MeasureProgress, MeasureResult } from '../worker/api';
 import { keepForOffline, startOffline } from '../offline/offline';
 import { decodeShareState } from '../share/codec';
 import { LIMITS } from '../share/limits';
@@ -161,7 +162,7 @@ export class Playground {
    */
   start(replay?: ShareState, stepping = false): void {
     const session = this.session;
-    if (!session || this.phase !== 'ready' || !this.backend) return;
+    if (!session || this.phase !== 'ready' || !this.backend || this.measuring) return;
     const request = this.runs.request(replay);
     const receive = this.runs.begin(request, this.backend.backend, stepping);
     session.api
@@ -189,6 +190,33 @@ export class Playground {
     if (this.runs.running) void this.session?.api.stepOnce();
     else this.start(undefined, true);
   }
+
+  /** Whether "Measure" is drawing samples: Generate waits until it is done. */
+  measuring = $state(false);
+
+  /**
+   * Measures the current settings and policy over `samples` seeds from the seed (or the last run's starting
+   * policy and timeline, `withTimeline`); see `WorkerApi.measure`.
+   */
+  async measure(
+    { samples, within, withTimeline }: { samples: number; within: number; withTimeline: boolean },
+    onProgress: (progress: MeasureProgress) => void,
+  ): Promise<MeasureResult> {
+    if (!this.session || this.phase !== 'ready') throw new Error('The model is not loaded yet.');
+    const { version: _, ...last } = $state.snapshot(this.runs.shareState);
+    const run = withTimeline ? last : this.runs.request();
+    this.measuring = true;
+    try {
+      return await this.session.api.measure(
+        { run, samples, threshold: this.runs.threshold, within },
+        remoteCallback(onProgress),
+      );
+    } finally {
+      this.measuring = false;
+    }
+  }
+
+  cancelMeasure = () => void this.session?.api.cancelMeasure();
 
   /** Inspects a text with the loaded model (stopping a run that is going); see `WorkerApi.inspect`. */
   async inspect(text: string): Promise<InspectResult> {

@@ -4,6 +4,8 @@
  * generated steps in batches.
  */
 import type { InspectResult } from '../inspect/inspect';
+import type { Sample } from '../measure/samples';
+import type { MeasureSummary } from '../measure/summary';
 import type { Step, StopReason } from '../steering/engine';
 import type { Policy, PolicyChange } from '../steering/policy';
 import type { TagGroup } from '../steering/tags';
@@ -86,6 +88,34 @@ export interface StepBatch {
   promptLength: number;
 }
 
+export interface MeasureRequest {
+  /** The prompt, first seed, sampling, tokens per sample, starting policy and timeline of every sample. */
+  run: RunRequest;
+  /** Samples under the policy, with seeds `run.seed`, `run.seed + 1`, …; as many again free, on the same seeds. */
+  samples: number;
+  /** Pre-ban probability from which a banned tag counts as tempting. */
+  threshold: number;
+  /** Sentences after a lifted ban in which a comeback counts. */
+  within: number;
+}
+
+export interface MeasureProgress {
+  /** Samples drawn so far, of `total` (steered and free together). */
+  done: number;
+  total: number;
+  elapsedMs: number;
+}
+
+export interface MeasureResult {
+  request: MeasureRequest;
+  /** The tags that open sentences, in the order the summary reports them. */
+  tags: string[];
+  summary: MeasureSummary;
+  steered: Sample[];
+  free: Sample[];
+  elapsedMs: number;
+}
+
 export type BatchListener = (batch: StepBatch) => void;
 export type ProgressListener = (progress: LoadProgress) => void;
 
@@ -118,6 +148,12 @@ export interface WorkerApi {
    * its probability for each tag before it sees the tagger's. Stops the current run first.
    */
   inspect(text: string): Promise<InspectResult>;
+  /**
+   * Draws `request.samples` samples under the policy and as many free, at the engine's speed, and sums them
+   * up; stops the current run first, and a run started meanwhile waits. Rejects once `cancelMeasure` is called.
+   */
+  measure(request: MeasureRequest, onProgress: (progress: MeasureProgress) => void): Promise<MeasureResult>;
+  cancelMeasure(): void;
   /** Test only: see `InjectedFault`. Refused unless loaded with `testHooks`. */
   injectFault(fault: InjectedFault): Promise<void>;
 }

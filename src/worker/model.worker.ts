@@ -9,7 +9,10 @@ import { inspectModel, inspectText } from '../inspect/inspect';
 import { loadModel, type LoadedModel } from '../model/causal-lm';
 import { MODEL_DIR } from '../model/model-name';
 import { fetchVocabulary } from '../model/vocabulary-fetch';
+import { generateSample, type Sample } from '../measure/samples';
+import { summarize } from '../measure/summary';
 import { Generation } from '../steering/engine';
+import { sentenceTags } from '../steering/tags';
 import type { Tagger } from '../tagger/index';
 import { parseTagger } from '../tagger/weights-file';
 import type { Backend, BatchListener, LoadResult, RunEnd, RunRequest, WorkerApi } from './api';
@@ -18,7 +21,7 @@ import { webGpuDevice } from './gpu-device';
 import { explainLoadFailure } from './load-failure';
 import { VOCABULARY_FILE, WORKER_MODEL_FILES } from './model-files';
 import { fetchWithProgress } from './progress-fetch';
-import { RunLoop, type RunFailure } from './run-loop';
+import { EventYield, RunLoop, type RunFailure } from './run-loop';
 import { hasJspi, runtimeBuildFor } from './runtime-builds';
 import { runtimeUrls, useLocalRuntime, useRuntimeBuild } from './runtime-env';
 import { TokenTexts, decodeEach } from './token-text';
@@ -58,8 +61,46 @@ class ModelWorkerState {
   /** The model's folder, where `inspect` finds the tagger. */
   modelDir: URL | null = null;
   tagger: Promise<Tagger> | null = null;
-  /** An inspection in progress: runs wait for it, as they share the model. */
-  inspecting: Promise<unknown> | null = null;
+  /** An inspection or a measurement in progress: runs wait for it, as they share the model. */
+  busy: Promise<unknown> | null = null;
+
+  /** The measurement in progress, which `cancelMeasure` stops before its next sample. */
+  measuring: AbortController | null = null;
+
+  loaded(): LoadedModel {
+    if (!this.model || !this.modelDir) throw new Error('The model is not loaded yet.');
+    return this.model;
+  }
+
+  /** The tagger from the model's folder, fetched once (again after a failure). */
+  async loadTagger(): Promise<Tagger> {
+    this.loaded();
+    const url = new URL('tagger.json', this.modelDir!);
+    this.tagger ??= fetch(url).then(async (response) => {
+      if (!response.ok) throw new Error(`The tagger (${url.pathname}) answered HTTP ${response.status}.`);
+      return parseTagger(await response.json());
+    });
+    return this.tagger.catch((error: unknown) => {
+      this.tagger = null;
+      throw error;
+    });
+  }
+
+  /** Runs `job` alone on the model: the current run and the warm-up stop first, and runs wait for it. */
+  async exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const before = this.busy;
+    const busy = (async () => {
+      await before?.catch(() => undefined);
+      await this.stopAll();
+      return job();
+    })();
+    this.busy = busy;
+    try {
+      return await busy;
+    } finally {
+      if (this.busy === busy) this.busy = null;
+    }
+  }
 
   /** Stops the warm-up and the current run, and waits until the model is free. */
   async stopAll(): Promise<void> {
@@ -192,7 +233,7 @@ const api: WorkerApi = {
     state.opening ??= [];
     // One run at a time, and not beside the warm-up or an inspection: they share the model.
     await state.stopAll();
-    await state.inspecting?.catch(() => undefined);
+    await state.busy?.catch(() => undefined);
     if (ticket !== state.starts) return;
     const queued = state.opening ?? [];
     state.opening = null;
@@ -215,32 +256,67 @@ const api: WorkerApi = {
   memory: () => ({ wasmBytes: wasmMemoryBytes() }),
 
   async inspect(text) {
-    const model = state.model;
-    if (!model || !state.modelDir) throw new Error('The model is not loaded yet.');
-    const taggerUrl = new URL('tagger.json', state.modelDir);
-    state.tagger ??= fetch(taggerUrl).then(async (response) => {
-      if (!response.ok) throw new Error(`The tagger (${taggerUrl.pathname}) answered HTTP ${response.status}.`);
-      return parseTagger(await response.json());
+    const model = state.loaded();
+    const tagger = await state.loadTagger();
+    return state.exclusive(() => {
+      const texts = new TokenTexts(decoder(model), state.vocabulary);
+      return inspectText(
+        text,
+        tagger,
+        inspectModel(model, (id) => texts.next(id)),
+      );
     });
-    const tagger = await state.tagger.catch((error: unknown) => {
-      state.tagger = null;
-      throw error;
-    });
-    await state.stopAll();
-    await state.inspecting?.catch(() => undefined);
-    const texts = new TokenTexts(decoder(model), state.vocabulary);
-    const inspecting = inspectText(
-      text,
-      tagger,
-      inspectModel(model, (id) => texts.next(id)),
-    );
-    state.inspecting = inspecting;
-    try {
-      return await inspecting;
-    } finally {
-      if (state.inspecting === inspecting) state.inspecting = null;
-    }
   },
+
+  async measure(request, onProgress) {
+    const model = state.loaded();
+    const tagger = await state.loadTagger();
+    const tags = sentenceTags(model.groups).opening;
+    const cancelled = new AbortController();
+    state.measuring = cancelled;
+    return state.exclusive(async () => {
+      const { run } = request;
+      const steeredSpec = {
+        prompt: run.prompt,
+        policy: run.initialPolicy,
+        timeline: run.timeline,
+        sampling: run.sampling,
+        tokens: run.maxNewTokens,
+      };
+      const freeSpec = { ...steeredSpec, policy: {}, timeline: [] };
+      const steered: Sample[] = [];
+      const free: Sample[] = [];
+      const started = performance.now();
+      const total = 2 * request.samples;
+      // The model's steps never leave the task, so `cancelMeasure` is heard only where a sample ends.
+      const yields = new EventYield();
+      try {
+        for (let i = 0; i < request.samples; i++) {
+          for (const [spec, into] of [
+            [steeredSpec, steered],
+            [freeSpec, free],
+          ] as const) {
+            if (cancelled.signal.aborted) throw new Error('Measuring was cancelled.');
+            into.push(await generateSample(model, tagger, spec, run.seed + i));
+            onProgress({ done: steered.length + free.length, total, elapsedMs: performance.now() - started });
+            await yields.next();
+          }
+        }
+      } finally {
+        yields.close();
+      }
+      const summary = summarize(steered, free, {
+        tags,
+        policy: run.initialPolicy,
+        timeline: run.timeline,
+        threshold: request.threshold,
+        within: request.within,
+      });
+      return { request, tags, summary, steered, free, elapsedMs: performance.now() - started };
+    });
+  },
+
+  cancelMeasure: () => state.measuring?.abort(),
 
   async injectFault(fault) {
     if (!state.faults) throw new Error('Faults can only be injected into a worker loaded with test hooks.');

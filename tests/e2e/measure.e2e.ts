@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MeasureResult } from '../../src/worker/api';
+import { PlaygroundPage } from './harness/playground';
+import { startSession, type Session } from './harness/session';
+
+const share = (hits: number, of: number) => (of === 0 ? null : hits / of);
+
+/** Distinct word pairs over all word pairs, written apart from `src/measure/summary.ts`. */
+function distinctPairs(sentences: string[][]): number | null {
+  const pairs = sentences.flatMap((words) => words.slice(1).map((w, i) => `${words[i]} ${w}`));
+  return share(new Set(pairs).size, pairs.length);
+}
+
+describe('measure a policy over many samples, on WASM', () => {
+  let session: Session;
+  let playground: PlaygroundPage;
+
+  beforeAll(async () => {
+    session = await startSession('wasm');
+    playground = await PlaygroundPage.open(session.context, session.site.url);
+    await playground.page.getByTestId('measure').locator('summary').click();
+  });
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('measures 10 samples with <angry> banned, and every reported figure follows from the exported sentences', async () => {
+    const page = playground.page;
+    await playground.setPrompt('<story><angry>Max was very angry because his brother broke his red truck.');
+    await playground.setMaxTokens(60);
+    await playground.setSeed(1);
+    await playground.setMode('angry', 'ban');
+    await page.getByTestId('measure-samples').fill('10');
+    await page.getByTestId('measure-run').click();
+    await page.getByTestId('measure-progress').waitFor();
+    expect(await page.getByTestId('generate').isDisabled()).toBe(true);
+    await page.getByTestId('measure-summary').waitFor({ timeout: 180_000 });
+    expect(await page.getByTestId('generate').isDisabled()).toBe(false);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('measure-json').click()]);
+    const result = JSON.parse(await readFile(await download.path(), 'utf8')) as MeasureResult;
+    expect(result.steered.map((s) => s.seed)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(result.free.map((s) => s.seed)).toEqual(result.steered.map((s) => s.seed));
+    const steered = result.steered.flatMap((s) => s.sentences);
+    const free = result.free.flatMap((s) => s.sentences);
+    expect(steered.length).toBeGreaterThan(10);
+    expect(steered.filter((s) => s.modelTag === 'angry')).toEqual([]);
+    const summary = result.summary;
+    expect(summary.sentences).toBe(steered.length);
+    expect(summary.freeSentences).toBe(free.length);
+    for (const row of summary.shares) {
+      expect(row.tagger).toBe(share(steered.filter((s) => s.label === row.tag).length, steered.length));
+      expect(row.model).toBe(share(steered.filter((s) => s.modelTag === row.tag).length, steered.length));
+      expect(row.freeTagger).toBe(share(free.filter((s) => s.label === row.tag).length, free.length));
+      expect(row.freeModel).toBe(share(free.filter((s) => s.modelTag === row.tag).length, free.length));
+    }
+    const words = (samples: MeasureResult['steered']) =>
+      samples.map((sample) => sample.sentences.flatMap((s) => s.text.split(/\s+/).filter(Boolean)));
+    expect(summary.distinct2).toBe(distinctPairs(words(result.steered)));
+    expect(summary.freeDistinct2).toBe(distinctPairs(words(result.free)));
+    expect(summary.temptation.map((t) => t.tag)).toEqual(['angry']);
+    const [angry] = summary.temptation;
+    const pre = steered.map((s) => s.tagProbs.angry);
+    expect(angry.sentences).toBe(steered.length);
+    expect(angry.tempted).toBe(pre.filter((p) => p >= result.request.threshold).length);
+    expect(angry.histogram.reduce((a, b) => a + b, 0)).toBe(steered.length);
+    expect(angry.histogram[9] + angry.histogram[8]).toBe(pre.filter((p) => p >= 0.8).length);
+    // The page shows the same figures it exported.
+    const shown = await page.getByTestId('measure-temptation').textContent();
+    expect(shown).toContain(`banned at ${angry.sentences} sentence starts`);
+    expect(shown).toContain(`at ${angry.tempted}.`);
+
+    const csv = await (async () => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('measure-csv').click()]);
+      return readFile(await file.path(), 'utf8');
+    })();
+    expect(csv.trim().split('\r\n')).toHaveLength(1 + steered.length + free.length);
+  });
+
+  it('cancels a long measurement, and Generate works again', async () => {
+    const page = playground.page;
+    await page.getByTestId('measure-samples').fill('500');
+    await page.getByTestId('measure-run').click();
+    await page.getByTestId('measure-progress').waitFor();
+    await page.getByTestId('measure-cancel').click();
+    await page.getByTestId('measure-error').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('measure-error').textContent()).toMatch(/cancelled/);
+    await playground.setMode('angry', 'allow');
+    await playground.stepTo(1);
+    expect(await playground.fault.count()).toBe(0);
+    expect(playground.errors).toEqual([]);
+  });
+
+  it('broke no rule of the Content-Security-Policy, and fetched nothing from another origin', () => {
+    expect(session.cspReports).toEqual([]);
+    expect(session.foreign).toEqual([]);
+  });
+});
