@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
-import { modelSource, servedModelDir, servedRuntimeDir } from './site/served-paths.ts';
-import { MODEL_FILES } from './src/worker/model-files.ts';
+import { modelSource, servedModelDir, servedModelFiles, servedRuntimeDir } from './site/served-paths.ts';
 import { RUNTIME_FILES } from './src/worker/runtime-builds.ts';
 
 /**
@@ -47,7 +46,7 @@ export default defineConfig({
     binaryWeights,
     viteStaticCopy({
       targets: [
-        ...MODEL_FILES.map((file) => ({
+        ...servedModelFiles().map((file) => ({
           src: `${modelSource()}/${file}`,
           dest: `models/${modelDir}/${file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : ''}`,
         })),

@@ -5,10 +5,10 @@
  * the tests read it.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MODEL_NAME } from '../src/model/model-name.ts';
-import { MODEL_FILES } from '../src/worker/model-files.ts';
+import { FACT_FILES, MODEL_FILES } from '../src/worker/model-files.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 
@@ -20,10 +20,15 @@ export function modelSource(): string {
   return process.env.TAGPLAY_MODEL ? resolve(process.env.TAGPLAY_MODEL) : resolve(REPO, 'models', MODEL_NAME);
 }
 
+/** The files the site serves from a model folder: all of `MODEL_FILES`, and those of `FACT_FILES` it has. */
+export function servedModelFiles(source = modelSource()): string[] {
+  return [...MODEL_FILES, ...FACT_FILES.filter((file) => existsSync(resolve(source, file)))];
+}
+
 /** `<name>-<first 10 hex digits of the SHA-256 over the served files>`, e.g. `tagplay-8m-3f09a1c2d4`. */
 export function servedModelDir(source = modelSource()): string {
   const hash = createHash('sha256');
-  for (const file of MODEL_FILES) {
+  for (const file of servedModelFiles(source)) {
     hash.update(file);
     hash.update(
       createHash('sha256')

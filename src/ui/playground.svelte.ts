@@ -2,7 +2,9 @@ import { errorText } from '../error-text';
 import { MODEL_DIR } from '../model/model-name';
 import type { InspectResult } from '../inspect/inspect';
 import type { MeasureProgress, MeasureResult } from '../worker/api';
+import { modelFacts, type ModelFacts } from '../model/model-facts';
 import { keepForOffline, startOffline } from '../offline/offline';
+import { FACT_FILES } from '../worker/model-files';
 import { decodeShareState } from '../share/codec';
 import { LIMITS } from '../share/limits';
 import { SHARE_VERSION, type ShareState } from '../share/state';
@@ -107,6 +109,7 @@ export class Playground {
     const session = new WorkerSession((why) => this.crashed(session, why));
     this.session = session;
     this.loadTaggerOnce();
+    this.loadFactsOnce();
     try {
       const options = { device, basePath: basePath(), testHooks: this.testHooks };
       const result = await session.api.load(
@@ -190,6 +193,10 @@ export class Playground {
     if (this.runs.running) void this.session?.api.stepOnce();
     else this.start(undefined, true);
   }
+
+  /** What the model's folder says of how well it works; null when it has no measurements. */
+  facts = $state.raw<ModelFacts | null>(null);
+  private factsAsked = false;
 
   /** Whether "Measure" is drawing samples: Generate waits until it is done. */
   measuring = $state(false);
@@ -291,6 +298,19 @@ export class Playground {
       workerTimeline: () => worker().api.timeline(),
       memory: async () => ({ ...(await measureMemory()), workerWasmBytes: (await worker().api.memory()).wasmBytes }),
     };
+  }
+
+  /** The model folder's measurements, for the tag rows and "About this model"; fetched once, each optional. */
+  private loadFactsOnce(): void {
+    if (this.factsAsked) return;
+    this.factsAsked = true;
+    const optional = (file: string) =>
+      fetch(`${basePath()}models/${MODEL_DIR}/${file}`)
+        .then((response) => (response.ok ? (response.json() as Promise<unknown>) : null))
+        .catch(() => null);
+    void Promise.all(FACT_FILES.map(optional)).then(([evaluation, taggerEval, agreement]) => {
+      this.facts = modelFacts(evaluation, taggerEval, agreement);
+    });
   }
 
   private loadTaggerOnce(): void {

@@ -17,6 +17,12 @@ export const MODEL_FILES = [
   'onnx/model.onnx',
 ] as const;
 
+/**
+ * Measurements the page shows when the model's folder has them (the tag rows' strength, "About this
+ * model"): the evaluation, the tagger's evaluation and the model's agreement with the tagger.
+ */
+export const FACT_FILES = ['eval.json', 'tagger-eval.json', 'agreement.json'] as const;
+
 /** The model's tag vocabulary: optional, a model without it has each tag in a group of its own. */
 export const VOCABULARY_FILE = 'tagplay.json';
 

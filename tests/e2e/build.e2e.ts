@@ -27,9 +27,12 @@ it('ships the three onnxruntime builds the worker chooses from, once each, and o
   );
   expect(files.filter((f) => f.startsWith('models/'))).toEqual(
     [
+      'agreement.json',
       'config.json',
+      'eval.json',
       'generation_config.json',
       'onnx/model.onnx',
+      'tagger-eval.json',
       'tagger.json',
       'tagplay.json',
       'tokenizer.json',
