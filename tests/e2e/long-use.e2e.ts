@@ -95,6 +95,33 @@ describe('long use on WASM', () => {
     expect(playground.errors).toEqual([]);
   });
 
+  it('measures 500 samples, and the worker keeps no more memory after them than after 50', async () => {
+    const playground = await PlaygroundPage.open(session.context, `${session.site.url}?testhooks`);
+    const page = playground.page;
+    await playground.setMaxTokens(12);
+    await page.getByTestId('measure').locator('summary').click();
+    const cdp = await session.context.newCDPSession(page);
+    const measured = async (samples: number) => {
+      await page.getByTestId('measure-samples').fill(String(samples));
+      await page.getByTestId('measure-run').click();
+      await page.getByTestId('measure-run').and(page.locator(':enabled')).waitFor({ timeout: 300_000 });
+      expect(await page.getByTestId('measure-summary').textContent()).toMatch(new RegExp(`^\\s*${samples} samples`));
+      await cdp.send('HeapProfiler.collectGarbage');
+      return page.evaluate(() => window.__tagplay!.memory());
+    };
+    await measured(50);
+    const after50 = await measured(50);
+    const after500 = await measured(500);
+    console.log(
+      `measure: worker JS ${mb(after50.workerJsBytes)} → ${mb(after500.workerJsBytes)} MiB, ` +
+        `WASM ${mb(after50.workerWasmBytes)} → ${mb(after500.workerWasmBytes)} MiB after 50 and 500 samples`,
+    );
+    expect(after500.workerJsBytes!).toBeLessThan(after50.workerJsBytes! * 1.05);
+    expect(after500.workerWasmBytes!).toBeLessThanOrEqual(after50.workerWasmBytes!);
+    expect(await playground.fault.count()).toBe(0);
+    expect(playground.errors).toEqual([]);
+  });
+
   it('broke no rule of the Content-Security-Policy, isolated as well', () => {
     expect(session.cspReports).toEqual([]);
     expect(session.foreign).toEqual([]);
