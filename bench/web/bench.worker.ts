@@ -10,7 +10,8 @@ import { loadModel, type LoadedModel } from '../../src/model/causal-lm';
 import { MODEL_NAME } from '../../src/model/model-name';
 import { fetchVocabulary } from '../../src/model/vocabulary-fetch';
 import { VOCABULARY_FILE } from '../../src/worker/model-files';
-import { useLocalRuntime } from '../../src/worker/runtime-env';
+import { hasJspi, runtimeBuildFor } from '../../src/worker/runtime-builds';
+import { useLocalRuntime, useRuntimeBuild } from '../../src/worker/runtime-env';
 import { PROMPT } from '../core/bench-settings';
 import { hfGenerate } from '../core/hf-generate';
 import { measureHookCost, recordSteps } from '../core/hook-cost';
@@ -63,6 +64,8 @@ const need = (): Loaded => {
 const api: BenchWorkerApi = {
   async load(backend, basePath) {
     useLocalRuntime(basePath);
+    // The build the playground's worker picks for this backend.
+    useRuntimeBuild(basePath, runtimeBuildFor(backend, hasJspi()));
     const modelBase = `${basePath}models/${MODEL_NAME}/`;
     const shape = modelShape(await (await fetchOk(`${modelBase}config.json`)).json());
     const vocabulary = await fetchVocabulary(new URL(`${modelBase}${VOCABULARY_FILE}`, self.location.origin));
