@@ -157,7 +157,20 @@ export class Playground {
     }
     this.notice = null;
     this.start(result.state);
+    this.replaying = this.runs.run?.request ?? null;
   }
+
+  /** The request of the run that replays a shared link (a run's request stays one object all run). */
+  private replaying = $state.raw<RunView['request'] | null>(null);
+
+  /** Whether a shared link is replaying at its recorded pace, which the page says. */
+  get replayingLink(): boolean {
+    const run = this.runs.run;
+    return this.replaying !== null && run?.request === this.replaying && run.ended === null;
+  }
+
+  /** "Skip to the end" of a shared run: the same tokens, as fast as the model goes. */
+  skipReplay = () => this.setPace(0);
 
   /**
    * Starts a run from the controls, or replays a shared state with its timeline. With `stepping`, the

@@ -19,9 +19,16 @@ export const SHORTCUTS: [string, string][] = [
   ['r', 'reset all tags'],
 ];
 
+/** Inputs that take no typed text: a key pressed on one is a shortcut. */
+const NOT_TYPED = new Set(['radio', 'checkbox', 'range', 'button', 'submit', 'reset', 'color', 'file', 'image']);
+
+/** Text fields take the keys, and selects, which jump between options by letter; buttons, radios and sliders do not. */
 const typing = (target: EventTarget | null) =>
   target instanceof HTMLElement &&
-  (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  (target.isContentEditable ||
+    target.tagName === 'TEXTAREA' ||
+    target.tagName === 'SELECT' ||
+    (target instanceof HTMLInputElement && !NOT_TYPED.has(target.type)));
 
 /**
  * Maps a key press to an action; keys typed into fields are left alone. Digits go by physical key, so Shift+1

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlaygroundPage } from './harness/playground';
+import { startSession, type Session } from './harness/session';
+
+describe('the playground as a newcomer meets it, on WASM', () => {
+  let session: Session;
+  let playground: PlaygroundPage;
+
+  beforeAll(async () => {
+    session = await startSession('wasm');
+    playground = await PlaygroundPage.open(session.context, session.site.url);
+  });
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('takes shortcuts after a click on a radio and on a slider; a text field still takes the keys', async () => {
+    const page = playground.page;
+    const rows = page.locator('[data-testid^=tag-row-]');
+    const first = (await rows.first().getAttribute('data-testid'))!.replace('tag-row-', '');
+    await playground.setMaxTokens(8);
+    await playground.setMode('angry', 'ban');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('radio');
+    await page.keyboard.press('1');
+    expect(await page.getByTestId(`tag-row-${first}`).getAttribute('data-mode')).toBe('ban');
+    await page.keyboard.press('g');
+    expect(['max-tokens', 'end-of-text']).toContain(await playground.waitForEnd());
+    expect(await playground.tokenCount()).toBeGreaterThan(0);
+
+    await page.getByLabel(`boost <${first}>`).click();
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('range');
+    await page.keyboard.press('r');
+    await expect.poll(() => page.locator('[data-testid^=tag-row-][data-mode=ban]').count()).toBe(0);
+
+    await page.getByTestId('prompt').click();
+    await page.keyboard.press('1');
+    expect(await page.getByTestId(`tag-row-${first}`).getAttribute('data-mode')).toBe('allow');
+  });
+
+  it('closes the token popover on "Regenerate from here"', async () => {
+    const page = playground.page;
+    await page.getByTestId('token').nth(2).click();
+    await page.getByTestId('token-popover').waitFor();
+    await page.getByRole('button', { name: 'Regenerate from here' }).click();
+    expect(await page.getByTestId('token-popover').count()).toBe(0);
+    await playground.waitForEnd();
+    expect(await page.getByTestId('token-popover').count()).toBe(0);
+  });
+
+  it('names the lines in a legend below the plot, and says what the controls do', async () => {
+    const page = playground.page;
+    const plot = await page.locator('[data-testid=chart] .u-over').boundingBox();
+    const legend = page.locator('[data-testid=chart] .u-legend');
+    const box = await legend.boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(plot!.y + plot!.height);
+    const names = await legend.locator('.u-series .u-label').allTextContents();
+    const tags = await page
+      .locator('[data-testid^=tag-row-]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.replace('tag-row-', '')));
+    expect(names).toEqual(['token', ...tags]);
+    expect(await page.getByTestId('controls-help').textContent()).toMatch(
+      /change which tag starts a sentence, never whether one starts, and take effect from the next\s+token/,
+    );
+  });
+
+  it('says a shared link is replaying, and skips to the end on request', async () => {
+    const page = playground.page;
+    await playground.setMaxTokens(40);
+    await playground.setPaceStep(1);
+    await playground.generate();
+    await playground.waitForTokens(2);
+    await page.getByTestId('stop').click();
+    await playground.waitForEnd();
+    const link = await playground.copyShareLink();
+    const replay = await PlaygroundPage.open(session.context, link);
+    try {
+      await replay.page.getByTestId('replay-notice').waitFor();
+      expect(await replay.page.getByTestId('replay-notice').textContent()).toMatch(/Replaying a shared run/);
+      const started = Date.now();
+      await replay.page.getByTestId('skip-replay').click();
+      await replay.waitForEnd(20_000);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(await replay.page.getByTestId('replay-notice').count()).toBe(0);
+      expect(replay.errors).toEqual([]);
+    } finally {
+      await replay.page.close();
+    }
+  });
+
+  it('broke no rule of the Content-Security-Policy, and fetched nothing from another origin', () => {
+    expect(playground.errors).toEqual([]);
+    expect(session.cspReports).toEqual([]);
+    expect(session.foreign).toEqual([]);
+  });
+});
