@@ -1,3 +1,4 @@
+import { MODEL_DIR } from '../../src/model/model-name';
 import type { BrowserContext, Page } from 'playwright-core';
 import { SHARE_VERSION, type ShareState } from '../../src/share/state';
 import { shareHash } from '../../src/ui/share-link';
@@ -120,6 +121,8 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
       initialPolicy: POLICY,
       timeline: timelineFor(left),
       pace: 0,
+      model: MODEL_DIR,
+      backend: null,
     };
     // Watched by a MutationObserver in the page rather than polled from here, so the harness adds no work to the frames.
     // No named functions inside: the page gets this function's source, and tsx's name helper does not exist there.

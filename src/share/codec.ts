@@ -3,11 +3,13 @@ import LZString from 'lz-string';
 import { defaultShareState } from './defaults';
 import { expandedLength } from './expanded-length';
 import { LIMITS } from './limits';
-import { ShareLinkError } from './link-error';
+import { EarlierSamplerError, ShareLinkError } from './link-error';
 import type { ShareState } from './state';
 import { validateShareState } from './validate';
 
-export type DecodeResult = { ok: true; state: ShareState } | { ok: false; error: string; state: ShareState };
+/** On failure, `state` is the link's own settings where they could be read (`restored`), else the defaults. */
+export type DecodeResult =
+  { ok: true; state: ShareState } | { ok: false; error: string; state: ShareState; restored: boolean };
 
 /**
  * The state as a URL-safe string. lz-string's `compressToEncodedURIComponent` compresses the JSON
@@ -47,13 +49,15 @@ function parse(json: string): unknown {
 
 /**
  * Reads a link made by `encodeShareState`. Never throws: on any problem it returns a message for the
- * user and the default state, so the page can still start.
+ * user and the default state (or, for a link of the earlier sampler, its own settings), so the page can still start.
  */
 export function decodeShareState(text: string, knownTags: readonly string[]): DecodeResult {
   try {
     return { ok: true, state: validateShareState(parse(decompress(text)), knownTags) };
   } catch (error) {
     const message = error instanceof ShareLinkError ? error.message : 'This link could not be read.';
-    return { ok: false, error: message, state: defaultShareState() };
+    if (error instanceof EarlierSamplerError)
+      return { ok: false, error: message, state: error.settings, restored: true };
+    return { ok: false, error: message, state: defaultShareState(), restored: false };
   }
 }

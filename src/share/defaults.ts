@@ -1,3 +1,4 @@
+import { MODEL_DIR } from '../model/model-name';
 import { DEFAULT_SAMPLING } from '../steering/sampler';
 import { SHARE_VERSION, type ShareState } from './state';
 
@@ -15,5 +16,7 @@ export function defaultShareState(): ShareState {
     initialPolicy: {},
     timeline: [],
     pace: 12,
+    model: MODEL_DIR,
+    backend: null,
   };
 }

@@ -12,6 +12,8 @@ export const LIMITS = {
   /** Tokens per second; 0 means as fast as possible. */
   paceMax: 1_000,
   timelineEntries: 10_000,
+  /** The model's folder name. */
+  modelNameLength: 200,
   /** Characters of the encoded link; checked before anything is decompressed. */
   encodedLength: 1_000_000,
   /**

@@ -2,7 +2,11 @@ import type { Policy } from '../steering/policy';
 import type { SamplingParams } from '../steering/sampler';
 import type { TimelineEntry } from '../steering/timeline';
 
-export const SHARE_VERSION = 1;
+/**
+ * 2: each step's draw keyed by the seed, the step and the token (version 1's sampler drew one number per
+ * step from a seeded stream, so its links replay other text now), and the model and backend recorded.
+ */
+export const SHARE_VERSION = 2;
 
 /** Everything needed to replay a generation exactly: what a share link carries. */
 export interface ShareState {
@@ -15,4 +19,8 @@ export interface ShareState {
   timeline: TimelineEntry[];
   /** Tokens per second; 0 means as fast as possible. */
   pace: number;
+  /** The model's folder on the site, named by its content (`MODEL_DIR`): another model writes other text. */
+  model: string;
+  /** Where the run was made; null before any run. Another backend may differ in the last digits, so in a token. */
+  backend: 'wasm' | 'webgpu' | null;
 }

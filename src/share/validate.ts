@@ -2,7 +2,8 @@ import { BOOST_LIMIT, type Policy, type PolicyChange, type TagMode, type TagRule
 import type { SamplingParams } from '../steering/sampler';
 import type { TimelineEntry } from '../steering/timeline';
 import { LIMITS } from './limits';
-import { ShareLinkError } from './link-error';
+import { MODEL_DIR } from '../model/model-name';
+import { EarlierSamplerError, ShareLinkError } from './link-error';
 import { SHARE_VERSION, type ShareState } from './state';
 
 const MODES: readonly TagMode[] = ['allow', 'ban', 'force'];
@@ -136,7 +137,7 @@ function sampling(value: unknown): SamplingParams {
  */
 export function validateShareState(raw: unknown, knownTags: readonly string[]): ShareState {
   if (!isRecord(raw)) fail('This link does not hold tagplay settings.');
-  if (raw.version !== SHARE_VERSION) {
+  if (raw.version !== SHARE_VERSION && raw.version !== 1) {
     fail(
       raw.version === undefined
         ? 'This link has no format version, so it was not made by tagplay.'
@@ -153,7 +154,7 @@ export function validateShareState(raw: unknown, knownTags: readonly string[]): 
     max: LIMITS.maxNewTokensMax,
     integer: true,
   });
-  return {
+  const state: ShareState = {
     version: SHARE_VERSION,
     prompt: raw.prompt,
     seed: numberIn(raw.seed, 'the seed', { min: 0, max: LIMITS.seedMax, integer: true }),
@@ -162,5 +163,13 @@ export function validateShareState(raw: unknown, knownTags: readonly string[]): 
     initialPolicy: policy(raw.initialPolicy, known),
     timeline: timeline(raw.timeline, known, maxNewTokens),
     pace: numberIn(raw.pace, 'the pace', { min: 0, max: LIMITS.paceMax }),
+    model: MODEL_DIR,
+    backend: null,
   };
+  if (raw.version === 1) throw new EarlierSamplerError(state);
+  if (typeof raw.model !== 'string' || raw.model.length === 0 || raw.model.length > LIMITS.modelNameLength)
+    fail(`In this link, the model must be a folder name of at most ${LIMITS.modelNameLength} characters.`);
+  if (raw.backend !== null && raw.backend !== 'wasm' && raw.backend !== 'webgpu')
+    fail(`In this link, the backend must be wasm, webgpu or null; it is ${shown(raw.backend)}.`);
+  return { ...state, model: raw.model, backend: raw.backend };
 }

@@ -1,6 +1,6 @@
 import { applyPolicy } from './hook';
 import { applyChange, type Policy, type PolicyChange } from './policy';
-import { createRandom } from './random';
+import { keyedUniform } from './random';
 import { alternatives, sampleToken, type SamplingParams } from './sampler';
 import { allTags, groupMembersOf, type TagGroup } from './tags';
 import type { TimelineEntry } from './timeline';
@@ -57,7 +57,6 @@ export class Generation {
   readonly tokens: number[] = [];
   policy: Policy;
   stopped: StopReason | null = null;
-  private readonly random: () => number;
   private readonly scheduled: TimelineEntry[];
   private pending: number[];
   private readonly tagIds: Map<string, number>;
@@ -69,7 +68,6 @@ export class Generation {
     private readonly groups: TagGroup[],
     private readonly settings: GenerationSettings,
   ) {
-    this.random = createRandom(settings.seed);
     this.policy = settings.initialPolicy;
     this.scheduled = [...(settings.timeline ?? [])].sort((a, b) => a.tokenIndex - b.tokenIndex);
     this.pending = [...settings.promptIds];
@@ -97,7 +95,10 @@ export class Generation {
     const hooked = applyPolicy(raw, this.groups, this.policy, previous);
     const insertAt = this.timeline.findLast((e) => e.tokenIndex === this.tokens.length && e.change.kind === 'insert');
     const insertedTag = insertAt?.change.kind === 'insert' ? this.tagIds.get(insertAt.change.tag) : undefined;
-    const token = insertedTag ?? sampleToken(hooked.logits, this.settings.sampling, this.random);
+    const index = this.tokens.length;
+    const token =
+      insertedTag ??
+      sampleToken(hooked.logits, this.settings.sampling, (id) => keyedUniform(this.settings.seed, index, id));
     const step: Step = {
       index: this.tokens.length,
       token,

@@ -31,31 +31,40 @@ export function topTokens(logits: Float32Array, k: number): number[] {
   return best;
 }
 
-/** Draws the next token with temperature, top-k and top-p, using `random` for the one draw it needs. */
-export function sampleToken(logits: Float32Array, params: SamplingParams, random: () => number): number {
-  if (params.temperature <= 0) return topTokens(logits, 1)[0];
+/**
+ * The tokens a draw chooses from, most likely first: the top k, then the smallest prefix whose tempered
+ * probability reaches p. Empty at temperature 0, which takes the argmax.
+ */
+export function candidates(logits: Float32Array, params: SamplingParams): number[] {
   const ids = topTokens(logits, params.topK);
+  if (params.topP >= 1) return ids;
   const max = logits[ids[0]];
   const weights = ids.map((id) => Math.exp((logits[id] - max) / params.temperature));
   const total = weights.reduce((a, b) => a + b, 0);
-  let keep = ids.length;
-  if (params.topP < 1) {
-    let cumulative = 0;
-    for (let i = 0; i < ids.length; i++) {
-      cumulative += weights[i] / total;
-      if (cumulative >= params.topP) {
-        keep = i + 1;
-        break;
-      }
-    }
+  let cumulative = 0;
+  for (let i = 0; i < ids.length; i++) {
+    cumulative += weights[i] / total;
+    if (cumulative >= params.topP) return ids.slice(0, i + 1);
   }
-  const kept = weights.slice(0, keep).reduce((a, b) => a + b, 0);
-  let r = random() * kept;
-  for (let i = 0; i < keep; i++) {
-    r -= weights[i];
-    if (r < 0) return ids[i];
+  return ids;
+}
+
+/**
+ * Draws the next token with temperature, top-k and top-p by the Gumbel-max trick: the candidate with the
+ * largest tempered logit plus Gumbel noise `−log(−log u)`, where `noise(token)` gives each token's own
+ * uniform `u` (from the seed and the step: `keyedUniform`). That is a draw from the softmax over the
+ * candidates, and a token that would not have been picked can be removed or made less likely without
+ * changing the pick; so a ban changes the text only where the banned tag would have been chosen.
+ */
+export function sampleToken(logits: Float32Array, params: SamplingParams, noise: (token: number) => number): number {
+  if (params.temperature <= 0) return topTokens(logits, 1)[0];
+  let best = -1;
+  let bestScore = -Infinity;
+  for (const id of candidates(logits, params)) {
+    const score = logits[id] / params.temperature - Math.log(-Math.log(noise(id)));
+    if (score > bestScore) [best, bestScore] = [id, score];
   }
-  return ids[keep - 1];
+  return best;
 }
 
 /** The n most likely tokens and their probabilities (temperature 1). */

@@ -152,10 +152,25 @@ export class Playground {
     if (this.runs.running) this.stop();
     this.runs.restore(result.state);
     if (!result.ok) {
-      this.notice = `${result.error} The playground opened with its default settings instead.`;
+      this.notice =
+        result.state === null
+          ? result.error
+          : `${result.error} The playground opened with its default settings instead.`;
       return;
     }
-    this.notice = null;
+    if (result.state.model !== MODEL_DIR) {
+      this.notice =
+        `This link was made with another model (${result.state.model}) than this page runs (${MODEL_DIR}), ` +
+        'so replaying it would write other text: its settings are restored, and Generate writes with them.';
+      return;
+    }
+    const backend = this.backend?.backend;
+    this.notice =
+      result.state.backend !== null && backend !== undefined && result.state.backend !== backend
+        ? `This link was made on ${result.state.backend === 'webgpu' ? 'WebGPU' : 'WASM'} and replays here on ` +
+          `${backend === 'webgpu' ? 'WebGPU' : 'WASM'}, whose arithmetic differs in the last digits: ` +
+          'a token may come out otherwise.'
+        : null;
     this.start(result.state);
     this.replaying = this.runs.run?.request ?? null;
   }
@@ -283,6 +298,8 @@ export class Playground {
     const maxNewTokens = Math.max(1, kept.request.maxNewTokens - kept.tokens.length);
     this.start({
       version: SHARE_VERSION,
+      model: MODEL_DIR,
+      backend: kept.backend,
       ...kept.request,
       prompt: settings.prompt,
       maxNewTokens,

@@ -1,3 +1,4 @@
+import { MODEL_DIR } from '../model/model-name';
 import { defaultShareState } from '../share/defaults';
 import { SHARE_VERSION, type ShareState } from '../share/state';
 import type { Policy, PolicyChange } from '../steering/policy';
@@ -114,10 +115,25 @@ export class RunState {
     const run = this.run;
     const pace = this.settings.pace;
     if (!run)
-      return { version: SHARE_VERSION, ...$state.snapshot(this.settings), initialPolicy: this.policy, timeline: [] };
+      return {
+        version: SHARE_VERSION,
+        ...$state.snapshot(this.settings),
+        initialPolicy: this.policy,
+        timeline: [],
+        model: MODEL_DIR,
+        backend: null,
+      };
     // A run stopped by hand is shared as far as it went, so the link replays exactly what was seen.
     const maxNewTokens = run.ended === 'user' ? Math.max(1, run.tokens.length) : run.request.maxNewTokens;
-    return { version: SHARE_VERSION, ...run.request, maxNewTokens, timeline: run.timeline, pace };
+    return {
+      version: SHARE_VERSION,
+      ...run.request,
+      maxNewTokens,
+      timeline: run.timeline,
+      pace,
+      model: MODEL_DIR,
+      backend: run.backend,
+    };
   });
 
   /** The controls as a share link sets them, with no run on the page. */
@@ -130,7 +146,7 @@ export class RunState {
   /** What a run started now asks for: a shared state as it is, or the controls with the current policy. */
   request(replay?: ShareState): RunRequest {
     if (!replay) return { ...$state.snapshot(this.settings), initialPolicy: this.policy, timeline: [] };
-    const { version: _version, ...request } = replay;
+    const { version: _version, model: _model, backend: _backend, ...request } = replay;
     return request;
   }
 

@@ -45,7 +45,7 @@ export interface LoadProgress {
 }
 
 /** A run as the worker needs it: everything a share link holds. */
-export type RunRequest = Omit<ShareState, 'version'>;
+export type RunRequest = Omit<ShareState, 'version' | 'model' | 'backend'>;
 
 export type RunEnd = StopReason | 'user' | 'error';
 

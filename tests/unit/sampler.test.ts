@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../src/steering/random';
+import { createRandom, keyedUniform } from '../../src/steering/random';
 import {
   alternatives,
+  candidates,
   DEFAULT_SAMPLING,
   sampleToken,
   topTokens,
@@ -10,9 +11,9 @@ import {
 } from '../../src/steering/sampler';
 import { randomLogits } from './support/fake-vocabulary';
 
+/** The tokens drawn at steps 0 … n − 1 of one seed, from the same logits. */
 function draws(logits: Float32Array, params: SamplingParams, seed: number, n: number): number[] {
-  const random = createRandom(seed);
-  return Array.from({ length: n }, () => sampleToken(logits, params, random));
+  return Array.from({ length: n }, (_, step) => sampleToken(logits, params, (id) => keyedUniform(seed, step, id)));
 }
 
 const counts = (tokens: number[]) => tokens.reduce((m, t) => m.set(t, (m.get(t) ?? 0) + 1), new Map<number, number>());
@@ -106,11 +107,11 @@ describe('alternatives', () => {
 });
 
 /**
- * A plain reference sampler, written apart from `sampleToken`: softmax at the temperature, sort, keep
- * the top k, then the shortest prefix whose tempered probability reaches p, and invert the CDF of
- * what is kept at the draw `u`.
+ * A plain reference sampler, written apart from `sampleToken`: sort, keep the top k, then the shortest
+ * prefix whose tempered probability reaches p, and take the kept token with the largest tempered logit
+ * plus Gumbel noise from its own uniform.
  */
-function referenceSample(logits: Float32Array, params: SamplingParams, u: number): number {
+function referenceSample(logits: Float32Array, params: SamplingParams, noise: (id: number) => number): number {
   const ids = [...logits.keys()].filter((i) => logits[i] > -Infinity).sort((a, b) => logits[b] - logits[a] || a - b);
   if (params.temperature <= 0) return ids[0];
   const max = logits[ids[0]];
@@ -127,31 +128,28 @@ function referenceSample(logits: Float32Array, params: SamplingParams, u: number
       break;
     }
   }
-  const kept = topK.slice(0, keep);
-  const total = kept.reduce((a, b) => a + b, 0);
-  let acc = 0;
-  for (let i = 0; i < keep; i++) {
-    acc += kept[i] / total;
-    if (u < acc) return ids[i];
-  }
-  return ids[keep - 1];
+  const scored = ids
+    .slice(0, keep)
+    .map((id) => ({ id, score: logits[id] / params.temperature - Math.log(-Math.log(noise(id))) }));
+  return scored.reduce((best, next) => (next.score > best.score ? next : best)).id;
 }
 
 describe('sampleToken against a reference implementation', () => {
-  /** Draws spread over [0, 1), the edges included. */
-  const DRAWS = [0, 1e-9, 0.05, 0.2, 0.33, 0.5, 0.61, 0.75, 0.9, 0.97, 0.999999];
   const grid: SamplingParams[] = [];
   for (const temperature of [0, 0.3, 0.7, 1, 1.6])
     for (const topK of [0, 1, 3, 12]) for (const topP of [0.3, 0.6, 0.9, 1]) grid.push({ temperature, topK, topP });
 
-  it('draws what the reference draws for fixed draws, across temperatures, top-k with top-p', () => {
+  it('draws what the reference draws, across temperatures, top-k with top-p and steps', () => {
     for (let seed = 0; seed < 12; seed++) {
       const logits = randomLogits(100 + seed, 3);
       if (seed % 3 === 0) logits[seed % logits.length] = -Infinity;
       for (const params of grid)
-        for (const u of DRAWS) {
-          const got = sampleToken(logits, params, () => u);
-          expect(got, `seed ${seed}, ${JSON.stringify(params)}, u ${u}`).toBe(referenceSample(logits, params, u));
+        for (let step = 0; step < 8; step++) {
+          const noise = (id: number) => keyedUniform(seed, step, id);
+          const got = sampleToken(logits, params, noise);
+          expect(got, `seed ${seed}, ${JSON.stringify(params)}, step ${step}`).toBe(
+            referenceSample(logits, params, noise),
+          );
         }
     }
   });
@@ -160,19 +158,75 @@ describe('sampleToken against a reference implementation', () => {
     // Tempered probabilities 0.5, 0.25, 0.125, 0.125: at p = 0.75 the first two are kept.
     const logits = logitsOf([0.5, 0.25, 0.125, 0.125]);
     const params = { temperature: 1, topK: 0, topP: 0.75 };
-    expect(sampleToken(logits, params, () => 0.999999)).toBe(1);
-    expect(sampleToken(logits, params, () => 0.66)).toBe(0);
-    expect(sampleToken(logits, params, () => 0.67)).toBe(1);
-    expect(sampleToken(logits, { ...params, topP: 0.7500001 }, () => 0.999999)).toBe(2);
+    expect(candidates(logits, params)).toEqual([0, 1]);
+    expect(candidates(logits, { ...params, topP: 0.7500001 })).toEqual([0, 1, 2]);
   });
 
   it('applies top-p to the tempered probabilities', () => {
     // At temperature 2 the probabilities flatten to about 0.41, 0.30, 0.16, 0.13, so p = 0.8 keeps three;
     // the untempered 0.57, 0.29, 0.08, 0.06 would reach it with two.
-    const logits = logitsOf([0.57, 0.29, 0.08, 0.06]);
-    const params = { temperature: 2, topK: 0, topP: 0.8 };
-    expect(sampleToken(logits, params, () => 0.999999)).toBe(referenceSample(logits, params, 0.999999));
-    expect(referenceSample(logits, params, 0.999999)).toBe(2);
+    expect(candidates(logitsOf([0.57, 0.29, 0.08, 0.06]), { temperature: 2, topK: 0, topP: 0.8 })).toEqual([0, 1, 2]);
+  });
+});
+
+/** `keyedUniform(1, 0, token)` for tokens 0, 1, 2 and 4095, pinned when the sampler was written. */
+const KEYED_PIN = [0.7856505344389006, 0.36189586913678795, 0.5895282250130549, 0.16642146545927972];
+
+describe('the same randomness at every step', () => {
+  const logit = fc.double({ min: -8, max: 8, noNaN: true });
+  const setting = fc.record({
+    logits: fc.array(logit, { minLength: 2, maxLength: 40 }),
+    seed: fc.nat(),
+    step: fc.nat(1000),
+    temperature: fc.double({ min: 0.2, max: 2, noNaN: true }),
+  });
+
+  it('draws by seed and step alone: the same pair, the same token, whatever came before', () => {
+    fc.assert(
+      fc.property(setting, ({ logits, seed, step, temperature }) => {
+        const l = Float32Array.from(logits);
+        const params = { temperature, topK: 0, topP: 1 };
+        const once = sampleToken(l, params, (id) => keyedUniform(seed, step, id));
+        draws(l, params, seed + 1, 5);
+        expect(sampleToken(l, params, (id) => keyedUniform(seed, step, id))).toBe(once);
+      }),
+    );
+  });
+
+  it('keeps the pick when a token it did not pick is removed or made less likely', () => {
+    fc.assert(
+      fc.property(setting, fc.nat(), fc.double({ min: 0, max: 20, noNaN: true }), (s, which, drop) => {
+        const l = Float32Array.from(s.logits);
+        const params = { temperature: s.temperature, topK: 0, topP: 1 };
+        const noise = (id: number) => keyedUniform(s.seed, s.step, id);
+        const picked = sampleToken(l, params, noise);
+        const other = (picked + 1 + (which % (l.length - 1))) % l.length;
+        const lowered = Float32Array.from(l);
+        lowered[other] -= drop;
+        expect(sampleToken(lowered, params, noise)).toBe(picked);
+        const removed = Float32Array.from(l);
+        removed[other] = -Infinity;
+        expect(sampleToken(removed, params, noise)).toBe(picked);
+      }),
+    );
+  });
+
+  it('keeps the pick when the tokens of a group that holds it are all raised together, as a ban of another does', () => {
+    fc.assert(
+      fc.property(setting, fc.double({ min: 0, max: 5, noNaN: true }), (s, shift) => {
+        const l = Float32Array.from(s.logits);
+        const params = { temperature: s.temperature, topK: 0, topP: 1 };
+        const noise = (id: number) => keyedUniform(s.seed, s.step, id);
+        const picked = sampleToken(l, params, noise);
+        const raised = l.map((v, id) => (id % 2 === picked % 2 ? v + shift : v));
+        expect(sampleToken(raised, params, noise)).toBe(picked);
+      }),
+    );
+  });
+
+  it('gives the same uniforms as ever (a share link replays only while these hold)', () => {
+    expect([0, 1, 2, 4095].map((token) => keyedUniform(1, 0, token))).toEqual(KEYED_PIN);
+    expect(keyedUniform(42, 7, 3)).not.toBe(keyedUniform(42, 8, 3));
   });
 });
 

@@ -4,6 +4,7 @@ import { decodeShareState, encodeShareState } from '../../src/share/codec';
 import { defaultShareState } from '../../src/share/defaults';
 import { LIMITS } from '../../src/share/limits';
 import type { ShareState } from '../../src/share/state';
+import { MODEL_DIR } from '../../src/model/model-name';
 import { DEFAULT_SAMPLING } from '../../src/steering/sampler';
 import { lzBomb } from './support/lz-bomb';
 import { KNOWN_TAGS } from './support/share-states';
@@ -13,7 +14,7 @@ const linkTo = (value: unknown) => LZString.compressToEncodedURIComponent(JSON.s
 const linkToText = (json: string) => LZString.compressToEncodedURIComponent(json);
 
 const RICH: ShareState = {
-  version: 1,
+  version: 2,
   prompt: '<comment><angry><rude>Ugh, "this" is <b>bad</b>,\nreally… 😤',
   seed: 2 ** 32 - 1,
   sampling: { temperature: 1.3, topK: 0, topP: 0.5 },
@@ -31,6 +32,8 @@ const RICH: ShareState = {
     { tokenIndex: 50, change: { kind: 'mode', tag: 'story', mode: 'ban' } },
   ],
   pace: 0,
+  model: 'some-model-0123456789',
+  backend: 'webgpu',
 };
 
 const withChanges = (changes: Record<string, unknown>) => ({ ...RICH, ...changes });
@@ -51,7 +54,9 @@ describe('defaultShareState', () => {
     const state = defaultShareState();
     expect(state.prompt.startsWith('<story>')).toBe(true);
     expect(state).toMatchObject({
-      version: 1,
+      version: 2,
+      model: MODEL_DIR,
+      backend: null,
       seed: 1,
       sampling: DEFAULT_SAMPLING,
       maxNewTokens: 200,
@@ -98,7 +103,9 @@ describe('encodeShareState / decodeShareState', () => {
 
   it('carries the version inside the link', () => {
     expect(JSON.parse(LZString.decompressFromEncodedURIComponent(encodeShareState(RICH)))).toMatchObject({
-      version: 1,
+      version: 2,
+      model: RICH.model,
+      backend: 'webgpu',
     });
   });
 
@@ -174,7 +181,7 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
   ])('%s', (_, link) => expectRejected(link, /damaged/));
 
   it.each([
-    ['broken JSON', '{"version":1,'],
+    ['broken JSON', '{"version":2,'],
     ['JSON with trailing junk', `${JSON.stringify(RICH)}}`],
     ['not JSON at all', '<html><script>alert(1)</script></html>'],
   ])('%s', (_, json) => expectRejected(linkToText(json), /not readable/));
@@ -187,10 +194,13 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
     ['no version', withChanges({ version: undefined }), /no format version/],
     [
       'a newer version',
-      withChanges({ version: 2 }),
-      'This link uses format version 2, which this page cannot read (it reads version 1).',
+      withChanges({ version: 3 }),
+      'This link uses format version 3, which this page cannot read (it reads version 2).',
     ],
     ['version 0', withChanges({ version: 0 }), /format version 0/],
+    ['no model', withChanges({ model: undefined }), /the model must be a folder name/],
+    ['an empty model', withChanges({ model: '' }), /the model must be a folder name/],
+    ['an unknown backend', withChanges({ backend: 'cuda' }), /the backend must be wasm, webgpu or null; it is "cuda"/],
     ['a version given as text', withChanges({ version: '1' }), /format version "1"/],
   ])('%s', (_, value, message) => expectRejected(linkTo(value), message));
 
@@ -346,5 +356,20 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
     const a = decodeShareState('', KNOWN_TAGS);
     a.state.timeline.push({ tokenIndex: 0, change: { kind: 'reset' } });
     expect(decodeShareState('', KNOWN_TAGS).state.timeline).toEqual([]);
+  });
+});
+
+describe('a link made with the earlier sampler (version 1)', () => {
+  it('says so, and restores its settings rather than the defaults, for this model', () => {
+    const { model: _model, backend: _backend, ...rest } = RICH;
+    const result = decodeShareState(linkTo({ ...rest, version: 1 }), KNOWN_TAGS);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/made with an earlier version of tagplay's sampler/);
+    expect(result.state).toEqual({ ...RICH, model: MODEL_DIR, backend: null });
+  });
+
+  it('is still checked field by field', () => {
+    const { model: _model, backend: _backend, ...rest } = RICH;
+    expectRejected(linkTo({ ...rest, version: 1, seed: -1 }), /seed/);
   });
 });

@@ -20,7 +20,9 @@ function change(v: unknown, tags: readonly string[]): boolean {
 }
 
 export function specAccepts(v: unknown, tags: readonly string[]): boolean {
-  if (!isObject(v) || v.version !== 1) return false;
+  if (!isObject(v) || v.version !== 2) return false;
+  if (typeof v.model !== 'string' || v.model.length < 1 || v.model.length > 200) return false;
+  if (v.backend !== null && v.backend !== 'wasm' && v.backend !== 'webgpu') return false;
   if (typeof v.prompt !== 'string' || v.prompt.length > 4000) return false;
   if (!num(v.seed, 0, 4294967295, true) || !num(v.maxNewTokens, 1, 1000, true) || !num(v.pace, 0, 1000)) return false;
   const s = v.sampling;

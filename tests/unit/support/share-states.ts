@@ -75,5 +75,7 @@ export const validShareState: fc.Arbitrary<ShareState> = fc
         .array(fc.record({ tokenIndex: fc.integer({ min: 0, max: maxNewTokens }), change }), { maxLength: 40 })
         .map((entries) => entries.sort((a, b) => a.tokenIndex - b.tokenIndex)),
       pace: finite(0, LIMITS.paceMax),
+      model: fc.string({ minLength: 1, maxLength: LIMITS.modelNameLength }),
+      backend: fc.constantFrom('wasm' as const, 'webgpu' as const, null),
     }),
   );

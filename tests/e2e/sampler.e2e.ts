@@ -1,0 +1,80 @@
+import LZString from 'lz-string';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlaygroundPage } from './harness/playground';
+import { startSession, type Session } from './harness/session';
+
+const PROMPT = '<story><happy>Once upon a time';
+
+describe('the same randomness at every step, on WASM', () => {
+  let session: Session;
+  let playground: PlaygroundPage;
+
+  beforeAll(async () => {
+    session = await startSession('wasm');
+    playground = await PlaygroundPage.open(session.context, session.site.url);
+  });
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('a ban of a tag the model was not choosing leaves the text as it was up to where the tag was chosen', async () => {
+    const tagNames = await playground.page
+      .locator('[data-testid^=tag-row-]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.replace('tag-row-', '')));
+    await playground.setPrompt(PROMPT);
+    await playground.setMaxTokens(80);
+    await playground.setPaceStep(9);
+    await playground.setSeed(3);
+    await playground.generate();
+    await playground.waitForEnd();
+    const free = (await playground.exportTranscript()).tokens;
+    const texts = free.map((t) => t.text);
+    // The first tag the model chose after the first generated token: it was not choosing it until then.
+    const at = texts.findIndex((text, i) => i > 0 && tagNames.includes(text.slice(1, -1)) && /^<.+>$/.test(text));
+    expect(at).toBeGreaterThan(0);
+    const tag = texts[at].slice(1, -1);
+
+    await playground.setMode(tag, 'ban');
+    await playground.generate();
+    await playground.waitForEnd();
+    const banned = (await playground.exportTranscript()).tokens;
+    expect(banned.slice(0, at).map((t) => t.token)).toEqual(free.slice(0, at).map((t) => t.token));
+    expect(banned[at].text).not.toBe(`<${tag}>`);
+    await playground.setMode(tag, 'allow');
+  });
+
+  it('opens a link of the earlier sampler with its settings and a message, and replays nothing', async () => {
+    const old = {
+      version: 1,
+      prompt: '<story><sad>The rain fell all day.',
+      seed: 7,
+      sampling: { temperature: 0.8, topK: 40, topP: 0.95 },
+      maxNewTokens: 30,
+      initialPolicy: { angry: { mode: 'ban', boost: 0 } },
+      timeline: [],
+      pace: 12,
+    };
+    const link = `${session.site.url}#s=${LZString.compressToEncodedURIComponent(JSON.stringify(old))}`;
+    const opened = await PlaygroundPage.open(session.context, link);
+    try {
+      await opened.page.getByTestId('link-notice').waitFor();
+      expect(await opened.page.getByTestId('link-notice').textContent()).toMatch(
+        /made with an earlier version of tagplay's sampler/,
+      );
+      expect(await opened.page.getByTestId('prompt').inputValue()).toBe(old.prompt);
+      expect(await opened.page.getByTestId('seed').inputValue()).toBe('7');
+      expect(await opened.page.getByTestId('tag-row-angry').getAttribute('data-mode')).toBe('ban');
+      expect(await opened.tokenCount()).toBe(0);
+      expect(opened.errors).toEqual([]);
+    } finally {
+      await opened.page.close();
+    }
+  });
+
+  it('broke no rule of the Content-Security-Policy, and fetched nothing from another origin', () => {
+    expect(playground.errors).toEqual([]);
+    expect(session.cspReports).toEqual([]);
+    expect(session.foreign).toEqual([]);
+  });
+});
