@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTagGroups } from '../../models/recipe/load-node';
+import { sentenceTags } from '../../src/steering/tags';
 import { PlaygroundPage } from './harness/playground';
 import { startSession, type Session } from './harness/session';
 import { parseCsv } from '../unit/support/csv';
@@ -59,7 +61,10 @@ describe('the playground as a newcomer meets it, on WASM', () => {
     const tags = await page
       .locator('[data-testid^=tag-row-]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.replace('tag-row-', '')));
-    expect(names).toEqual(['token', ...tags]);
+    expect(names).toEqual(['token', ...sentenceTags(readTagGroups()).opening]);
+    await page.getByRole('radio', { name: 'probability' }).check();
+    expect(await legend.locator('.u-series .u-label').allTextContents()).toEqual(['token', ...tags]);
+    await page.getByRole('radio', { name: 'share of sentence tags' }).check();
     expect(await page.getByTestId('controls-help').textContent()).toMatch(
       /change which tag starts a sentence, never whether one starts, and take effect from the next\s+token/,
     );
