@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
+import { readmeAddress } from './site/readme-address.ts';
 import { modelSource, servedModelDir, servedModelFiles, servedRuntimeDir } from './site/served-paths.ts';
 import { RUNTIME_FILES } from './src/worker/runtime-builds.ts';
 
@@ -37,6 +38,7 @@ export default defineConfig({
   define: {
     __TAGPLAY_MODEL_DIR__: JSON.stringify(modelDir),
     __TAGPLAY_RUNTIME_DIR__: JSON.stringify(runtimeDir),
+    __TAGPLAY_README__: JSON.stringify(readmeAddress()),
   },
   // Relative URLs, so one build works under any base path on any static server.
   base: './',

@@ -16,14 +16,19 @@ export const BUILD_COMMAND = 'npm run build';
 /**
  * Runs `BUILD_COMMAND` as it is, only with the output written to `outDir`; `unminified` keeps names and adds
  * source maps, so a CPU profile of the page names its functions and source lines; `model` builds the site
- * around another model folder (`TAGPLAY_MODEL`, see `site/served-paths.ts`).
+ * around another model folder (`TAGPLAY_MODEL`, see `site/served-paths.ts`); `env` adds to the build's
+ * environment (e.g. what GitHub Actions sets).
  */
 export async function buildSite(
   outDir = SITE_DIR,
-  { unminified = false, model }: { unminified?: boolean; model?: string } = {},
+  {
+    unminified = false,
+    model,
+    env: more = {},
+  }: { unminified?: boolean; model?: string; env?: Record<string, string> } = {},
 ): Promise<void> {
   const extra = unminified ? ['--minify', 'false', '--sourcemap'] : [];
-  const env = model ? { ...process.env, TAGPLAY_MODEL: model } : process.env;
+  const env = { ...process.env, ...(model ? { TAGPLAY_MODEL: model } : {}), ...more };
   await promisify(execFile)(
     'npm',
     ['run', 'build', '--', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn', ...extra],
