@@ -27,9 +27,10 @@ const ranks = Array.from({ length: TOP_ALTERNATIVES }, (_, i) => i + 1);
 /**
  * One row per token, for spreadsheets and pandas: index, token id, text, inserted, policy version, each
  * tag's probability before the policy (`p_<tag>`) and its logit (`logit_<tag>`), then the top alternatives
- * after the policy, most likely first (`top1_id`, `top1_p`, …), blank where a step kept fewer.
+ * after the policy, most likely first (`top1_id`, `top1_text`, `top1_p`, …; the text from `vocabulary`, each
+ * token's text on its own), blank where a step kept fewer.
  */
-export function transcriptToCsv(transcript: Transcript): string {
+export function transcriptToCsv(transcript: Transcript, vocabulary: readonly string[]): string {
   const header = [
     'index',
     'token_id',
@@ -38,7 +39,7 @@ export function transcriptToCsv(transcript: Transcript): string {
     'policy_version',
     ...transcript.tags.map((tag) => `p_${tag}`),
     ...transcript.tags.map((tag) => `logit_${tag}`),
-    ...ranks.flatMap((rank) => [`top${rank}_id`, `top${rank}_p`]),
+    ...ranks.flatMap((rank) => [`top${rank}_id`, `top${rank}_text`, `top${rank}_p`]),
   ];
   const rows = transcript.tokens.map((t) => [
     t.index,
@@ -48,7 +49,10 @@ export function transcriptToCsv(transcript: Transcript): string {
     t.policyVersion,
     ...t.tagProbs,
     ...t.tagLogits,
-    ...ranks.flatMap((_, i): (number | string)[] => (t.top[i] ? [t.top[i].token, t.top[i].prob] : ['', ''])),
+    ...ranks.flatMap((_, i): (number | string)[] => {
+      const alternative = t.top[i];
+      return alternative ? [alternative.token, vocabulary[alternative.token] ?? '', alternative.prob] : ['', '', ''];
+    }),
   ]);
   return csvTable([header, ...rows]);
 }

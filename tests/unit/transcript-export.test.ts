@@ -46,7 +46,7 @@ function withTexts(transcript: Transcript, texts: string[]): Transcript {
 }
 
 function expectCsvMatches(transcript: Transcript) {
-  const rows = parseCsv(transcriptToCsv(transcript));
+  const rows = parseCsv(transcriptToCsv(transcript, VOCAB_TEXT));
   const tags = transcript.tags.length;
   expect(rows[0]).toEqual([
     'index',
@@ -56,12 +56,12 @@ function expectCsvMatches(transcript: Transcript) {
     'policy_version',
     ...transcript.tags.map((t) => `p_${t}`),
     ...transcript.tags.map((t) => `logit_${t}`),
-    ...['1', '2', '3', '4', '5'].flatMap((rank) => [`top${rank}_id`, `top${rank}_p`]),
+    ...['1', '2', '3', '4', '5'].flatMap((rank) => [`top${rank}_id`, `top${rank}_text`, `top${rank}_p`]),
   ]);
   expect(rows).toHaveLength(transcript.tokens.length + 1);
   transcript.tokens.forEach((token, i) => {
     const row = rows[i + 1];
-    expect(row).toHaveLength(5 + 2 * tags + 10);
+    expect(row).toHaveLength(5 + 2 * tags + 15);
     expect(row.slice(0, 5)).toEqual([
       String(token.index),
       String(token.token),
@@ -72,8 +72,11 @@ function expectCsvMatches(transcript: Transcript) {
     expect(row.slice(5, 5 + tags).map(Number)).toEqual(token.tagProbs);
     expect(row.slice(5 + tags, 5 + 2 * tags).map(Number)).toEqual(token.tagLogits);
     const top = row.slice(5 + 2 * tags);
-    expect(top.filter((_, k) => k % 2 === 0).map(Number)).toEqual(token.top.map((t) => t.token));
-    expect(top.filter((_, k) => k % 2 === 1).map(Number)).toEqual(token.top.map((t) => t.prob));
+    const column = (c: number) => top.filter((_, k) => k % 3 === c).slice(0, token.top.length);
+    expect(column(0).map(Number)).toEqual(token.top.map((t) => t.token));
+    expect(column(1)).toEqual(token.top.map((t) => VOCAB_TEXT[t.token]));
+    expect(column(2).map(Number)).toEqual(token.top.map((t) => t.prob));
+    expect(top.slice(3 * token.top.length).every((field) => field === '')).toBe(true);
   });
 }
 
@@ -88,7 +91,7 @@ describe('transcriptToCsv', () => {
   it('quotes commas, quotes and line breaks (RFC 4180)', async () => {
     const transcript = withTexts(await generatedTranscript(), TRICKY);
     expectCsvMatches(transcript);
-    expect(transcriptToCsv(transcript)).toContain('"say ""hi"""');
+    expect(transcriptToCsv(transcript, VOCAB_TEXT)).toContain('"say ""hi"""');
   });
 
   it('parses back for any token text', async () => {
@@ -112,7 +115,7 @@ describe('transcriptToCsv', () => {
 
   it('writes only the header for an empty run', async () => {
     const transcript = { ...(await generatedTranscript()), tokens: [] };
-    expect(parseCsv(transcriptToCsv(transcript))).toHaveLength(1);
+    expect(parseCsv(transcriptToCsv(transcript, VOCAB_TEXT))).toHaveLength(1);
   });
 });
 
