@@ -1,4 +1,4 @@
-import { MODEL_DIR } from '../../src/model/model-name';
+import { servedModelDir } from '../../site/served-paths';
 import type { BrowserContext, Page } from 'playwright-core';
 import { SHARE_VERSION, type ShareState } from '../../src/share/state';
 import { shareHash } from '../../src/ui/share-link';
@@ -121,7 +121,8 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
       initialPolicy: POLICY,
       timeline: timelineFor(left),
       pace: 0,
-      model: MODEL_DIR,
+      // The built playground's model folder, so the page replays the state.
+      model: servedModelDir(),
       backend: null,
     };
     // Watched by a MutationObserver in the page rather than polled from here, so the harness adds no work to the frames.
