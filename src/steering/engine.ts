@@ -32,7 +32,7 @@ export interface Step {
   /** Tag logits and probabilities before the policy, in `allTags(groups)` order. */
   tagLogits: number[];
   tagProbs: number[];
-  /** Top alternatives after the policy. */
+  /** The `TOP_ALTERNATIVES` most likely tokens after the policy, most likely first. */
   top: { token: number; prob: number }[];
   /** True when a "force now" put the token here rather than the sampler. */
   inserted: boolean;
@@ -44,6 +44,9 @@ export interface Step {
    */
   applied?: Policy;
 }
+
+/** How many alternatives each step keeps, for the popover and the export. */
+export const TOP_ALTERNATIVES = 5;
 
 export type StopReason = 'end-of-text' | 'max-tokens' | 'context-full';
 
@@ -104,7 +107,7 @@ export class Generation {
       token,
       tagLogits: hooked.tagLogits,
       tagProbs: hooked.tagProbs,
-      top: alternatives(hooked.logits, 5),
+      top: alternatives(hooked.logits, TOP_ALTERNATIVES),
       inserted: insertedTag !== undefined,
       policyVersion: this.timeline.length,
     };

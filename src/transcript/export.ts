@@ -1,3 +1,5 @@
+import { TOP_ALTERNATIVES } from '../steering/engine';
+import type { PolicyChange } from '../steering/policy';
 import type { Transcript } from './types';
 
 /**
@@ -17,9 +19,15 @@ function csvField(value: string | number | boolean): string {
 
 export const csvRow = (fields: (string | number | boolean)[]): string => fields.map(csvField).join(',');
 
+/** Rows end in CRLF, as RFC 4180 asks. */
+const csvTable = (rows: (string | number | boolean)[][]) => rows.map((row) => `${csvRow(row)}\r\n`).join('');
+
+const ranks = Array.from({ length: TOP_ALTERNATIVES }, (_, i) => i + 1);
+
 /**
- * One row per token (index, token id, text, inserted, policy version, then each tag's probability
- * before the policy as `p_<tag>`), for spreadsheets and pandas. Rows end in CRLF, as RFC 4180 asks.
+ * One row per token, for spreadsheets and pandas: index, token id, text, inserted, policy version, each
+ * tag's probability before the policy (`p_<tag>`) and its logit (`logit_<tag>`), then the top alternatives
+ * after the policy, most likely first (`top1_id`, `top1_p`, …), blank where a step kept fewer.
  */
 export function transcriptToCsv(transcript: Transcript): string {
   const header = [
@@ -29,7 +37,41 @@ export function transcriptToCsv(transcript: Transcript): string {
     'inserted',
     'policy_version',
     ...transcript.tags.map((tag) => `p_${tag}`),
+    ...transcript.tags.map((tag) => `logit_${tag}`),
+    ...ranks.flatMap((rank) => [`top${rank}_id`, `top${rank}_p`]),
   ];
-  const rows = transcript.tokens.map((t) => [t.index, t.token, t.text, t.inserted, t.policyVersion, ...t.tagProbs]);
-  return [header, ...rows].map((row) => `${csvRow(row)}\r\n`).join('');
+  const rows = transcript.tokens.map((t) => [
+    t.index,
+    t.token,
+    t.text,
+    t.inserted,
+    t.policyVersion,
+    ...t.tagProbs,
+    ...t.tagLogits,
+    ...ranks.flatMap((_, i): (number | string)[] => (t.top[i] ? [t.top[i].token, t.top[i].prob] : ['', ''])),
+  ]);
+  return csvTable([header, ...rows]);
+}
+
+/** A change's fields in the timeline's columns: kind, tag, mode, boost (blank where the kind has none). */
+function changeFields(change: PolicyChange): (string | number)[] {
+  switch (change.kind) {
+    case 'mode':
+      return ['mode', change.tag, change.mode, ''];
+    case 'boost':
+      return ['boost', change.tag, '', change.boost];
+    case 'insert':
+      return ['insert', change.tag, '', ''];
+    case 'reset':
+      return ['reset', '', '', ''];
+  }
+}
+
+/**
+ * The policy timeline, one row per change in the order made: the token it applies from (`token_index`),
+ * then what it changed. A token's `policy_version` in the tokens' CSV is how many of these rows were in force.
+ */
+export function timelineToCsv(transcript: Transcript): string {
+  const rows = transcript.state.timeline.map((entry) => [entry.tokenIndex, ...changeFields(entry.change)]);
+  return csvTable([['token_index', 'change', 'tag', 'mode', 'boost'], ...rows]);
 }

@@ -8,14 +8,13 @@ import type { TimelineEntry } from '../steering/timeline';
 import { cutAtTags, promptPieces } from '../transcript/cut-at-tags';
 import type { Transcript } from '../transcript/types';
 import type { Backend, RunEnd, RunErrorKind, RunRequest, StepBatch, TokenStep } from '../worker/api';
+import type { ChartView } from './chart-views';
 import { FrameQueue } from './frame-queue';
 import { applyChanges } from './policy-view';
 import { shareHash } from './share-link';
 import { summarizeTemptation } from './temptation';
 import type { SentChange } from './test-hooks';
 import { TokenViews, type TokenView } from './token-view';
-
-export type ChartScale = 'prob' | 'logit';
 
 /** The controls a run starts from, besides the policy. */
 export interface Settings {
@@ -65,7 +64,7 @@ export class RunState {
   settings = $state<Settings>(settingsOf(defaultShareState()));
   threshold = $state(0.2);
   showTags = $state(true);
-  scale = $state<ChartScale>('prob');
+  chartView = $state<ChartView>('share');
   run = $state.raw<RunView | null>(null);
   /** The loaded model's tag groups. */
   groups = $state.raw<TagGroup[]>([]);

@@ -21,6 +21,17 @@ export function tagColor(tag: string): string {
   return `hsl(${hash % 360} 55% 40%)`;
 }
 
+/** The tag's colour, see-through (`alpha` from 0 to 1): for areas that lines and text cross. */
+export function tagFill(tag: string, alpha: number): string {
+  const colour = tagColor(tag);
+  const hex = /^#([0-9a-f]{6})$/i.exec(colour)?.[1];
+  if (hex)
+    return `#${hex}${Math.round(alpha * 255)
+      .toString(16)
+      .padStart(2, '0')}`;
+  return colour.replace(/\)$/, ` / ${alpha})`);
+}
+
 /** Dark text on light colours and light text on dark ones, so chip labels keep their contrast. */
 export function tagTextColor(tag: string): string {
   const hex = /^#([0-9a-f]{6})$/i.exec(tagColor(tag))?.[1];

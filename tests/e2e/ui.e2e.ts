@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTagGroups } from '../../models/recipe/load-node';
+import { sentenceTags } from '../../src/steering/tags';
 import { PlaygroundPage } from './harness/playground';
 import { expectNothingBroken, startSession, type Session } from './harness/session';
+import { parseCsv } from '../unit/support/csv';
 
 describe('the playground as a newcomer meets it, on WASM', () => {
   let session: Session;
@@ -58,7 +61,10 @@ describe('the playground as a newcomer meets it, on WASM', () => {
     const tags = await page
       .locator('[data-testid^=tag-row-]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.replace('tag-row-', '')));
-    expect(names).toEqual(['token', ...tags]);
+    expect(names).toEqual(['token', ...sentenceTags(readTagGroups()).opening]);
+    await page.getByRole('radio', { name: 'probability' }).check();
+    expect(await legend.locator('.u-series .u-label').allTextContents()).toEqual(['token', ...tags]);
+    await page.getByRole('radio', { name: 'share of sentence tags' }).check();
     expect(await page.getByTestId('controls-help').textContent()).toMatch(
       /change which tag starts a sentence, never whether one starts, and take effect from the next\s+token/,
     );
@@ -86,6 +92,34 @@ describe('the playground as a newcomer meets it, on WASM', () => {
     } finally {
       await replay.page.close();
     }
+  });
+
+  it('exports the logits, the top 5 and the timeline as CSV, as the JSON has them', async () => {
+    await playground.setMaxTokens(10);
+    await playground.setPaceStep(10);
+    await playground.stepTo(3);
+    await playground.setMode('angry', 'ban');
+    await playground.setRange('boost <happy>', 2.5);
+    await playground.resume();
+    await playground.waitForEnd();
+    const transcript = await playground.exportTranscript();
+    const tokens = parseCsv(await playground.exportCsv());
+    const tags = transcript.tags.length;
+    expect(tokens[0].slice(5 + tags, 5 + 2 * tags)).toEqual(transcript.tags.map((t) => `logit_${t}`));
+    expect(tokens[0].slice(5 + 2 * tags)).toEqual([1, 2, 3, 4, 5].flatMap((r) => [`top${r}_id`, `top${r}_p`]));
+    expect(tokens).toHaveLength(transcript.tokens.length + 1);
+    transcript.tokens.forEach((token, i) => {
+      const row = tokens[i + 1];
+      expect(row[2]).toBe(token.text);
+      expect(row.slice(5 + tags, 5 + 2 * tags).map(Number)).toEqual(token.tagLogits);
+      expect(row.slice(5 + 2 * tags).map(Number)).toEqual(token.top.flatMap((t) => [t.token, t.prob]));
+    });
+    expect(parseCsv(await playground.exportTimelineCsv())).toEqual([
+      ['token_index', 'change', 'tag', 'mode', 'boost'],
+      ['3', 'mode', 'angry', 'ban', ''],
+      ['3', 'boost', 'happy', '', '2.5'],
+    ]);
+    await playground.page.getByTestId('reset-tags').click();
   });
 
   it('broke no rule of the Content-Security-Policy, and fetched nothing from another origin', () =>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultShareState } from '../../src/share/defaults';
 import { Generation, type Step } from '../../src/steering/engine';
 import { allTags } from '../../src/steering/tags';
-import { transcriptToCsv, transcriptToJson } from '../../src/transcript/export';
+import { timelineToCsv, transcriptToCsv, transcriptToJson } from '../../src/transcript/export';
 import type { Transcript } from '../../src/transcript/types';
 import { parseCsv } from './support/csv';
 import { ADDED_TOKENS, groups, tagId, WORDS } from './support/fake-vocabulary';
@@ -47,6 +47,7 @@ function withTexts(transcript: Transcript, texts: string[]): Transcript {
 
 function expectCsvMatches(transcript: Transcript) {
   const rows = parseCsv(transcriptToCsv(transcript));
+  const tags = transcript.tags.length;
   expect(rows[0]).toEqual([
     'index',
     'token_id',
@@ -54,11 +55,13 @@ function expectCsvMatches(transcript: Transcript) {
     'inserted',
     'policy_version',
     ...transcript.tags.map((t) => `p_${t}`),
+    ...transcript.tags.map((t) => `logit_${t}`),
+    ...['1', '2', '3', '4', '5'].flatMap((rank) => [`top${rank}_id`, `top${rank}_p`]),
   ]);
   expect(rows).toHaveLength(transcript.tokens.length + 1);
   transcript.tokens.forEach((token, i) => {
     const row = rows[i + 1];
-    expect(row).toHaveLength(5 + transcript.tags.length);
+    expect(row).toHaveLength(5 + 2 * tags + 10);
     expect(row.slice(0, 5)).toEqual([
       String(token.index),
       String(token.token),
@@ -66,7 +69,11 @@ function expectCsvMatches(transcript: Transcript) {
       String(token.inserted),
       String(token.policyVersion),
     ]);
-    expect(row.slice(5).map(Number)).toEqual(token.tagProbs);
+    expect(row.slice(5, 5 + tags).map(Number)).toEqual(token.tagProbs);
+    expect(row.slice(5 + tags, 5 + 2 * tags).map(Number)).toEqual(token.tagLogits);
+    const top = row.slice(5 + 2 * tags);
+    expect(top.filter((_, k) => k % 2 === 0).map(Number)).toEqual(token.top.map((t) => t.token));
+    expect(top.filter((_, k) => k % 2 === 1).map(Number)).toEqual(token.top.map((t) => t.prob));
   });
 }
 
@@ -106,6 +113,25 @@ describe('transcriptToCsv', () => {
   it('writes only the header for an empty run', async () => {
     const transcript = { ...(await generatedTranscript()), tokens: [] };
     expect(parseCsv(transcriptToCsv(transcript))).toHaveLength(1);
+  });
+});
+
+describe('timelineToCsv', () => {
+  it('writes one row per change, in order, with the token it applies from', async () => {
+    const transcript = await generatedTranscript();
+    transcript.state.timeline = [
+      { tokenIndex: 2, change: { kind: 'mode', tag: 'angry', mode: 'ban' } },
+      { tokenIndex: 4, change: { kind: 'insert', tag: 'sad' } },
+      { tokenIndex: 4, change: { kind: 'boost', tag: 'happy', boost: -2.5 } },
+      { tokenIndex: 9, change: { kind: 'reset' } },
+    ];
+    expect(parseCsv(timelineToCsv(transcript))).toEqual([
+      ['token_index', 'change', 'tag', 'mode', 'boost'],
+      ['2', 'mode', 'angry', 'ban', ''],
+      ['4', 'insert', 'sad', '', ''],
+      ['4', 'boost', 'happy', '', '-2.5'],
+      ['9', 'reset', '', '', ''],
+    ]);
   });
 });
 

@@ -136,11 +136,17 @@ export class PlaygroundPage {
     return JSON.parse(await readFile(await download.path(), 'utf8')) as Transcript;
   }
 
+  /** The tokens' CSV. */
   async exportCsv(): Promise<string> {
-    const [download] = await Promise.all([
-      this.page.waitForEvent('download'),
-      this.page.getByTestId('export-csv').click(),
-    ]);
+    return this.download('export-csv');
+  }
+
+  async exportTimelineCsv(): Promise<string> {
+    return this.download('export-timeline-csv');
+  }
+
+  private async download(testId: string): Promise<string> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId(testId).click()]);
     return readFile(await download.path(), 'utf8');
   }
 

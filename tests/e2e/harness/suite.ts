@@ -157,7 +157,16 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
 
       const csv = await playground.exportCsv();
       expect(csv.split('\r\n')[0]).toBe(
-        ['index', 'token_id', 'text', 'inserted', 'policy_version', ...transcript.tags.map((t) => `p_${t}`)].join(','),
+        [
+          'index',
+          'token_id',
+          'text',
+          'inserted',
+          'policy_version',
+          ...transcript.tags.map((t) => `p_${t}`),
+          ...transcript.tags.map((t) => `logit_${t}`),
+          ...[1, 2, 3, 4, 5].flatMap((rank) => [`top${rank}_id`, `top${rank}_p`]),
+        ].join(','),
       );
       expect(csv.trimEnd().split('\r\n')).toHaveLength(transcript.tokens.length + 1);
 
