@@ -1,5 +1,6 @@
 import { MODEL_DIR } from '../../src/model/model-name';
 import type { BrowserContext, Page } from 'playwright-core';
+import { DEFAULT_ALARM } from '../../src/steering/alarm';
 import { SHARE_VERSION, type ShareState } from '../../src/share/state';
 import { shareHash } from '../../src/ui/share-link';
 import { POLICY, PROMPT, SAMPLING, SEED, timelineFor } from '../core/bench-settings';
@@ -121,6 +122,7 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
       initialPolicy: POLICY,
       timeline: timelineFor(left),
       pace: 0,
+      alarm: DEFAULT_ALARM,
       model: MODEL_DIR,
       backend: null,
     };
