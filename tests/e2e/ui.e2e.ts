@@ -115,9 +115,9 @@ describe('the playground as a newcomer meets it, on WASM', () => {
       expect(row.slice(5 + 2 * tags).map(Number)).toEqual(token.top.flatMap((t) => [t.token, t.prob]));
     });
     expect(parseCsv(await playground.exportTimelineCsv())).toEqual([
-      ['token_index', 'change', 'tag', 'mode', 'boost'],
-      ['3', 'mode', 'angry', 'ban', ''],
-      ['3', 'boost', 'happy', '', '2.5'],
+      ['token_index', 'change', 'tag', 'mode', 'boost', 'alarm', 'threshold'],
+      ['3', 'mode', 'angry', 'ban', '', '', ''],
+      ['3', 'boost', 'happy', '', '2.5', '', ''],
     ]);
     await playground.page.getByTestId('reset-tags').click();
   });
