@@ -32,10 +32,22 @@ export function tagFill(tag: string, alpha: number): string {
   return colour.replace(/\)$/, ` / ${alpha})`);
 }
 
-/** Dark text on light colours and light text on dark ones, so chip labels keep their contrast. */
+/** WCAG's relative luminance of an `rrggbb` colour. */
+function luminance(hex: string): number {
+  const [r, g, b] = [0, 2, 4].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+const DARK_TEXT = '#111';
+const DARK_LUMINANCE = luminance('111111');
+
+/** Dark or white text, whichever contrasts more with the tag's colour, so chip labels stay readable (WCAG AA). */
 export function tagTextColor(tag: string): string {
   const hex = /^#([0-9a-f]{6})$/i.exec(tagColor(tag))?.[1];
   if (!hex) return '#fff';
-  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 ? '#111' : '#fff';
+  const l = luminance(hex);
+  return (l + 0.05) / (DARK_LUMINANCE + 0.05) > 1.05 / (l + 0.05) ? DARK_TEXT : '#fff';
 }

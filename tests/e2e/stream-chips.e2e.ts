@@ -94,7 +94,7 @@ describe('tag chips stay with the sentence they open, on WASM', () => {
     for (const badge of badges) {
       expect(badge.onChip).toBe(true);
       expect(badge.title).toMatch(new RegExp(`^The model tagged this sentence ${badge.openedBy}[ ;]`));
-      expect(badge.label).toMatch(/; the tagger says \w+/);
+      expect(badge.label).toMatch(/^tag \w+ ≠ tagger: \w+/);
       expect(badge.lines).toBe(1);
     }
   });
