@@ -281,7 +281,14 @@ export class RunState {
 
   /** The run is over: its final policy, plus changes the worker got too late, becomes the controls' policy. */
   private finish(run: RunView): void {
-    this.idlePolicy = applyChanges(run.policy, this.live.slice(run.liveEchoed), this.groups);
+    const pending = this.live.slice(run.liveEchoed);
+    // A replayed timeline may change the alarm: the controls end where the run did, unless changed since.
+    const alarm = run.timeline.findLast((e) => e.change.kind === 'alarm')?.change;
+    if (alarm?.kind === 'alarm' && !pending.some((c) => c.kind === 'alarm')) {
+      this.alarmAction = alarm.action;
+      this.threshold = alarm.threshold;
+    }
+    this.idlePolicy = applyChanges(run.policy, pending, this.groups);
     this.live = [];
     queueMicrotask(() => history.replaceState(null, '', shareHash($state.snapshot(this.shareState))));
   }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShareState } from '../../src/share/state';
 import type { Transcript } from '../../src/transcript/types';
+import { shareHash } from '../../src/ui/share-link';
 import { PlaygroundPage } from './harness/playground';
 import { startSession, type Session } from './harness/session';
 
@@ -67,6 +69,24 @@ describe('the alarm, on WASM', () => {
       expect(await opened.page.getByTestId('alarm-stop').isChecked()).toBe(true);
       expect(await opened.page.getByTestId('alarm-notice').getAttribute('data-tag')).toBe('angry');
       expect(opened.errors).toEqual([]);
+    } finally {
+      await opened.page.close();
+    }
+  });
+
+  it('follows an alarm changed in a shared timeline, and the controls end where the run did', async () => {
+    const change = { kind: 'alarm', action: 'stop', threshold } as const;
+    const state: ShareState = {
+      ...marked.state,
+      alarm: { action: 'mark', threshold: 0.5 },
+      timeline: [...marked.state.timeline, { tokenIndex: 1, change }],
+    };
+    const opened = await PlaygroundPage.open(session.context, `${session.site.url}${shareHash(state)}`);
+    try {
+      expect(await opened.waitForEnd()).toBe('alarm');
+      expect(await opened.tokenCount()).toBe(angry.findIndex((p, i) => i >= 1 && p > threshold) + 1);
+      expect(await opened.page.getByTestId('alarm-stop').isChecked()).toBe(true);
+      expect(Number(await opened.page.getByLabel('Temptation threshold').inputValue())).toBe(threshold);
     } finally {
       await opened.page.close();
     }
