@@ -93,6 +93,52 @@ describe('the tag chart, on WASM', () => {
     }
   });
 
+  it("writes the threshold's label whole inside the plot, and keeps whole tokens on the axis when zoomed in", async () => {
+    await playground.page.getByRole('radio', { name: VIEWS.prob }).check();
+    await expect.poll(() => chart().getAttribute('data-view')).toBe('prob');
+    // The label sits just above the threshold's line at the plot's left edge: the columns there in its colour.
+    const label = await chart().evaluate(
+      (host, { threshold, warn }) => {
+        const over = host.querySelector('.u-over')!.getBoundingClientRect();
+        const canvas = host.querySelector('canvas')!;
+        const frame = canvas.getBoundingClientRect();
+        const ratio = canvas.width / frame.width;
+        const lineY = over.bottom - over.height * threshold - frame.top;
+        const [x0, y0] = [Math.round((over.left - 40 - frame.left) * ratio), Math.round((lineY - 18) * ratio)];
+        const [w, h] = [Math.round(160 * ratio), Math.round(15 * ratio)];
+        const pixels = canvas.getContext('2d')!.getImageData(x0, y0, w, h).data;
+        const columns: number[] = [];
+        for (let x = 0; x < w; x++)
+          for (let y = 0; y < h; y++) {
+            const at = (y * w + x) * 4;
+            const off =
+              Math.abs(pixels[at] - warn[0]) + Math.abs(pixels[at + 1] - warn[1]) + Math.abs(pixels[at + 2] - warn[2]);
+            if (pixels[at + 3] > 200 && off < 60) {
+              columns.push(x0 + x);
+              break;
+            }
+          }
+        const plotLeft = (over.left - frame.left) * ratio;
+        return { from: (Math.min(...columns) - plotLeft) / ratio, to: (Math.max(...columns) - plotLeft) / ratio };
+      },
+      { threshold: 0.01, warn: WARN },
+    );
+    expect(label.from).toBeGreaterThanOrEqual(0);
+    expect(label.to - label.from).toBeGreaterThan(35);
+
+    const box = (await chart().locator('.u-over').boundingBox())!;
+    const last = transcript.tokens.length - 1;
+    const xOf = (index: number) => box.x + (box.width * index) / last;
+    await playground.page.mouse.move(xOf(10.2), box.y + box.height / 2);
+    await playground.page.mouse.down();
+    await playground.page.mouse.move(xOf(13.8), box.y + box.height / 2, { steps: 5 });
+    await playground.page.mouse.up();
+    await expect.poll(() => chart().getAttribute('data-ticks')).toMatch(/^1[0-4]( 1[0-4])+$/);
+    await chart().locator('.u-over').dblclick();
+    await expect.poll(() => chart().getAttribute('data-ticks')).toMatch(/^0 /);
+    await playground.page.getByRole('radio', { name: VIEWS.share }).check();
+  });
+
   it('keeps the raw probabilities and logits one click away, with the banned tag and the threshold in every view', async () => {
     const angry = transcript.tags.indexOf('angry');
     const tempted = transcript.tokens.filter((t) => t.tagProbs[angry] > 0.01).map((t) => t.index);

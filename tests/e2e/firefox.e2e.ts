@@ -75,7 +75,7 @@ describe('Firefox ESR smoke test', () => {
     expect(banAt).toBeGreaterThan(0);
     expect(banAt).toBeLessThan(count);
     const angryAfter = await page.$$eval(
-      '[data-testid=token][aria-label="tag angry"]',
+      '[data-testid=token][aria-label^="tag angry"]',
       (tokens, from) => tokens.filter((t) => Number(t.getAttribute('data-index')) >= from).length,
       banAt,
     );

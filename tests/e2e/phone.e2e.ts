@@ -92,6 +92,16 @@ describe('the playground on a phone, 390 px wide, on WASM', () => {
     expect(popover.x + popover.width).toBeLessThanOrEqual(PHONE.width);
   });
 
+  it("reads the chart's values under a tap", async () => {
+    const { page } = playground;
+    const over = page.getByTestId('chart').locator('.u-over');
+    await over.scrollIntoViewIfNeeded();
+    const box = (await over.boundingBox())!;
+    const tokenValue = page.getByTestId('chart').locator('.u-legend .u-series').first().locator('.u-value');
+    await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => tokenValue.textContent()).toMatch(/^\d+$/);
+  });
+
   it('never scrolls sideways, and axe finds no serious or critical violation', async () => {
     expect(await overflowing(playground.page)).toEqual({ scrollWidth: PHONE.width, width: PHONE.width, wide: [] });
     expect(await seriousViolations(playground.page)).toEqual([]);

@@ -171,7 +171,7 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
       expect(csv.trimEnd().split('\r\n')).toHaveLength(transcript.tokens.length + 1);
 
       if (budget.screenshot) {
-        // The whole stream in view, and the chart's cursor on the first token after the ban where the model was tempted by <angry>, its legend showing that token's tag probabilities.
+        // The whole stream in view, and the chart's cursor on the first token after the ban where the model was tempted by <angry>, its legend showing that token's share of each sentence tag.
         await playground.page.mouse.move(0, 0);
         await playground.page.getByTestId('token-popover').waitFor({ state: 'detached' });
         const shown = after.find((t) => t.tagProbs[angry] > 0.01) ?? after[0];
