@@ -5,8 +5,9 @@ import { shareHash } from '../../src/ui/share-link';
 import { PlaygroundPage } from './harness/playground';
 import { startSession, type Session } from './harness/session';
 
-// The playground's angry example: with <angry> banned, the model keeps reaching for it.
-const PROMPT = '<story><angry>Max was very angry because his brother broke his red truck.';
+// The playground's angry example, cut mid-sentence so that the first token is no sentence start: with <angry>
+// banned, the model reaches for it at the sentence starts that follow.
+const PROMPT = '<story><angry>Max was very angry because his brother broke his';
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 
 describe('the alarm, on WASM', () => {
@@ -31,8 +32,8 @@ describe('the alarm, on WASM', () => {
     await playground.waitForEnd();
     marked = await playground.exportTranscript();
     angry = marked.tokens.map((t) => t.tagProbs[marked.tags.indexOf('angry')]);
-    // Just under the strongest temptation after the first token, so that few steps pass it.
-    threshold = Math.floor(Math.max(...angry.slice(1)) * 100 - 1) / 100;
+    // Just under the second strongest temptation, so that at least two steps pass it, and few.
+    threshold = Math.floor([...angry].sort((a, b) => b - a)[1] * 100 - 1) / 100;
     first = angry.findIndex((p) => p > threshold);
   });
 
@@ -43,7 +44,7 @@ describe('the alarm, on WASM', () => {
   it('marked the temptation and let the run go on', () => {
     expect(marked.state.alarm.action).toBe('mark');
     expect(threshold).toBeGreaterThanOrEqual(0.01);
-    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeGreaterThan(0);
     expect(marked.tokens.length).toBeGreaterThan(first + 1);
   });
 
@@ -79,12 +80,14 @@ describe('the alarm, on WASM', () => {
     const state: ShareState = {
       ...marked.state,
       alarm: { action: 'mark', threshold: 0.5 },
-      timeline: [...marked.state.timeline, { tokenIndex: 1, change }],
+      timeline: [...marked.state.timeline, { tokenIndex: first + 1, change }],
     };
     const opened = await PlaygroundPage.open(session.context, `${session.site.url}${shareHash(state)}`);
     try {
       expect(await opened.waitForEnd()).toBe('alarm');
-      expect(await opened.tokenCount()).toBe(angry.findIndex((p, i) => i >= 1 && p > threshold) + 1);
+      const after = angry.findIndex((p, i) => i > first && p > threshold);
+      expect(after).toBeGreaterThan(first);
+      expect(await opened.tokenCount()).toBe(after + 1);
       expect(await opened.page.getByTestId('alarm-stop').isChecked()).toBe(true);
       expect(Number(await opened.page.getByLabel('Temptation threshold').inputValue())).toBe(threshold);
     } finally {
