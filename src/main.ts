@@ -1,7 +1,7 @@
 import { mount } from 'svelte';
 import 'uplot/dist/uPlot.min.css';
 import './ui/global.css';
-import { missingFeatures, uncaughtMessage, unsupportedMessage } from './ui/browser-support';
+import { isResizeObserverNotice, missingFeatures, uncaughtMessage, unsupportedMessage } from './ui/browser-support';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
@@ -16,7 +16,9 @@ function alertBox(text: string, testId: string): void {
   document.body.prepend(box);
 }
 
-addEventListener('error', (event) => alertBox(uncaughtMessage(event.error ?? event.message), 'uncaught-error'));
+addEventListener('error', (event) => {
+  if (!isResizeObserverNotice(event)) alertBox(uncaughtMessage(event.error ?? event.message), 'uncaught-error');
+});
 addEventListener('unhandledrejection', (event) => alertBox(uncaughtMessage(event.reason), 'uncaught-error'));
 
 const missing = missingFeatures();

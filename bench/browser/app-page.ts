@@ -1,5 +1,6 @@
-import { MODEL_DIR } from '../../src/model/model-name';
+import { servedModelDir } from '../../site/served-paths';
 import type { BrowserContext, Page } from 'playwright-core';
+import { DEFAULT_ALARM } from '../../src/steering/alarm';
 import { SHARE_VERSION, type ShareState } from '../../src/share/state';
 import { shareHash } from '../../src/ui/share-link';
 import { POLICY, PROMPT, SAMPLING, SEED, timelineFor } from '../core/bench-settings';
@@ -121,7 +122,9 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
       initialPolicy: POLICY,
       timeline: timelineFor(left),
       pace: 0,
-      model: MODEL_DIR,
+      alarm: DEFAULT_ALARM,
+      // The built playground's model folder, so the page replays the state.
+      model: servedModelDir(),
       backend: null,
     };
     // Watched by a MutationObserver in the page rather than polled from here, so the harness adds no work to the frames.

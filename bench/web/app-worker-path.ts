@@ -1,3 +1,4 @@
+import { DEFAULT_ALARM } from '../../src/steering/alarm';
 import type { Backend, RunEnd, RunRequest, StepBatch } from '../../src/worker/api';
 import { connectModelWorker, remoteCallback, type ModelWorker } from '../../src/ui/worker-client';
 import { POLICY, PROMPT, SAMPLING, timelineFor } from '../core/bench-settings';
@@ -45,6 +46,7 @@ export class AppWorkerPath {
         initialPolicy: POLICY,
         timeline: timelineFor(left),
         pace: 0,
+        alarm: DEFAULT_ALARM,
       });
       runs.push(run);
       left -= run.tokens;

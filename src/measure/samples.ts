@@ -67,7 +67,8 @@ export async function generateSample(
     sampling: spec.sampling,
     maxNewTokens: spec.tokens,
     initialPolicy: spec.policy,
-    timeline: spec.timeline,
+    // A sample runs its full length: the alarm pauses or stops a run on the page, not a measurement.
+    timeline: spec.timeline?.filter((e) => e.change.kind !== 'alarm'),
   });
   const steps: Step[] = [];
   for (let step = await run.step(); step; step = await run.step()) steps.push(step);

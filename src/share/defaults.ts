@@ -1,4 +1,5 @@
 import { MODEL_DIR } from '../model/model-name';
+import { DEFAULT_ALARM } from '../steering/alarm';
 import { DEFAULT_SAMPLING } from '../steering/sampler';
 import { SHARE_VERSION, type ShareState } from './state';
 
@@ -16,6 +17,7 @@ export function defaultShareState(): ShareState {
     initialPolicy: {},
     timeline: [],
     pace: 12,
+    alarm: { ...DEFAULT_ALARM },
     model: MODEL_DIR,
     backend: null,
   };

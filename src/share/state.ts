@@ -1,12 +1,15 @@
+import type { Alarm } from '../steering/alarm';
 import type { Policy } from '../steering/policy';
 import type { SamplingParams } from '../steering/sampler';
 import type { TimelineEntry } from '../steering/timeline';
 
 /**
+ * 3: the alarm (what a banned tag's temptation past its threshold does) recorded; a version-2 link had none,
+ * so it only marked.
  * 2: each step's draw keyed by the seed, the step and the token (version 1's sampler drew one number per
  * step from a seeded stream, so its links replay other text now), and the model and backend recorded.
  */
-export const SHARE_VERSION = 2;
+export const SHARE_VERSION = 3;
 
 /** Everything needed to replay a generation exactly: what a share link carries. */
 export interface ShareState {
@@ -19,6 +22,8 @@ export interface ShareState {
   timeline: TimelineEntry[];
   /** Tokens per second; 0 means as fast as possible. */
   pace: number;
+  /** The alarm at the start; changes to it during the run are in the timeline. */
+  alarm: Alarm;
   /** The model's folder on the site, named by its content (`MODEL_DIR`): another model writes other text. */
   model: string;
   /** Where the run was made; null before any run. Another backend may differ in the last digits, so in a token. */

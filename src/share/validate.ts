@@ -1,3 +1,4 @@
+import { ALARM_ACTIONS, DEFAULT_ALARM, type Alarm, type AlarmAction } from '../steering/alarm';
 import { BOOST_LIMIT, type Policy, type PolicyChange, type TagMode, type TagRule } from '../steering/policy';
 import type { SamplingParams } from '../steering/sampler';
 import type { TimelineEntry } from '../steering/timeline';
@@ -83,6 +84,15 @@ function policy(value: unknown, known: ReadonlySet<string>): Policy {
   return Object.fromEntries(rules);
 }
 
+function alarm(action: unknown, threshold: unknown, where: string): Alarm {
+  if (!ALARM_ACTIONS.includes(action as AlarmAction))
+    fail(`In this link, the alarm of ${where} must be mark, pause or stop; it is ${shown(action)}.`);
+  return {
+    action: action as AlarmAction,
+    threshold: numberIn(threshold, `the alarm threshold of ${where}`, { min: 0, max: 1 }),
+  };
+}
+
 function change(value: unknown, known: ReadonlySet<string>, where: string): PolicyChange {
   const raw = object(value, `the change of ${where}`);
   switch (raw.kind) {
@@ -94,9 +104,11 @@ function change(value: unknown, known: ReadonlySet<string>, where: string): Poli
       return { kind: 'mode', tag: knownTag(raw.tag, known, where), mode: mode(raw.mode, where) };
     case 'boost':
       return { kind: 'boost', tag: knownTag(raw.tag, known, where), boost: boost(raw.boost, where) };
+    case 'alarm':
+      return { kind: 'alarm', ...alarm(raw.action, raw.threshold, where) };
     default:
       return fail(
-        `In this link, the change of ${where} must be a mode, boost, reset or insert; it is ${shown(raw.kind)}.`,
+        `In this link, the change of ${where} must be a mode, boost, reset, insert or alarm; it is ${shown(raw.kind)}.`,
       );
   }
 }
@@ -137,7 +149,7 @@ function sampling(value: unknown): SamplingParams {
  */
 export function validateShareState(raw: unknown, knownTags: readonly string[]): ShareState {
   if (!isRecord(raw)) fail('This link does not hold tagplay settings.');
-  if (raw.version !== SHARE_VERSION && raw.version !== 1) {
+  if (raw.version !== SHARE_VERSION && raw.version !== 2 && raw.version !== 1) {
     fail(
       raw.version === undefined
         ? 'This link has no format version, so it was not made by tagplay.'
@@ -163,6 +175,7 @@ export function validateShareState(raw: unknown, knownTags: readonly string[]): 
     initialPolicy: policy(raw.initialPolicy, known),
     timeline: timeline(raw.timeline, known, maxNewTokens),
     pace: numberIn(raw.pace, 'the pace', { min: 0, max: LIMITS.paceMax }),
+    alarm: { ...DEFAULT_ALARM },
     model: MODEL_DIR,
     backend: null,
   };
@@ -171,5 +184,8 @@ export function validateShareState(raw: unknown, knownTags: readonly string[]): 
     fail(`In this link, the model must be a folder name of at most ${LIMITS.modelNameLength} characters.`);
   if (raw.backend !== null && raw.backend !== 'wasm' && raw.backend !== 'webgpu')
     fail(`In this link, the backend must be wasm, webgpu or null; it is ${shown(raw.backend)}.`);
-  return { ...state, model: raw.model, backend: raw.backend };
+  // Version 2 had no alarm: its runs only marked temptation.
+  if (raw.version === 2) return { ...state, model: raw.model, backend: raw.backend };
+  const start = object(raw.alarm, 'the alarm');
+  return { ...state, alarm: alarm(start.action, start.threshold, 'the start'), model: raw.model, backend: raw.backend };
 }

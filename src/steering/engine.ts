@@ -1,3 +1,4 @@
+import { strongestTemptation, type Alarm, type AlarmHit } from './alarm';
 import { applyPolicy } from './hook';
 import { applyChange, type Policy, type PolicyChange } from './policy';
 import { keyedUniform } from './random';
@@ -24,6 +25,8 @@ export interface GenerationSettings {
   initialPolicy: Policy;
   /** Changes to replay at their recorded indices (from a share link); live changes are added with `change`. */
   timeline?: TimelineEntry[];
+  /** Without one, no step is checked for temptation. */
+  alarm?: Alarm;
 }
 
 export interface Step {
@@ -43,12 +46,15 @@ export interface Step {
    * whenever it changed since the step before, so a reader never has to replay the timeline.
    */
   applied?: Policy;
+  /** Set when the alarm is to pause or stop here: a banned tag passed its threshold before the ban. */
+  alarm?: AlarmHit;
 }
 
 /** How many alternatives each step keeps, for the popover and the export. */
 export const TOP_ALTERNATIVES = 5;
 
-export type StopReason = 'end-of-text' | 'max-tokens' | 'context-full';
+/** `alarm`: the alarm, set to stop, went off at the last step. */
+export type StopReason = 'end-of-text' | 'max-tokens' | 'context-full' | 'alarm';
 
 /**
  * The engine loop, shared by the browser worker and the Node evaluation: one `step()` runs the
@@ -59,10 +65,13 @@ export class Generation {
   readonly timeline: TimelineEntry[] = [];
   readonly tokens: number[] = [];
   policy: Policy;
+  alarm: Alarm | null;
   stopped: StopReason | null = null;
   private readonly scheduled: TimelineEntry[];
   private pending: number[];
   private readonly tagIds: Map<string, number>;
+  /** Tag names in the order of a step's `tagProbs`. */
+  private readonly tagNames: string[];
   private readonly groupMembers: (tag: string) => string[];
   private lastApplied: Policy | null = null;
 
@@ -72,9 +81,11 @@ export class Generation {
     private readonly settings: GenerationSettings,
   ) {
     this.policy = settings.initialPolicy;
+    this.alarm = settings.alarm ?? null;
     this.scheduled = [...(settings.timeline ?? [])].sort((a, b) => a.tokenIndex - b.tokenIndex);
     this.pending = [...settings.promptIds];
     this.tagIds = new Map(allTags(groups).map((t) => [t.name, t.id]));
+    this.tagNames = allTags(groups).map((t) => t.name);
     this.groupMembers = groupMembersOf(groups);
     model.reset();
   }
@@ -82,7 +93,8 @@ export class Generation {
   /** Records a change; it applies from the next generated token. */
   change(change: PolicyChange): void {
     this.timeline.push({ tokenIndex: this.tokens.length, change });
-    if (change.kind !== 'insert') this.policy = applyChange(this.policy, change, this.groupMembers);
+    if (change.kind === 'alarm') this.alarm = { action: change.action, threshold: change.threshold };
+    else if (change.kind !== 'insert') this.policy = applyChange(this.policy, change, this.groupMembers);
   }
 
   async step(): Promise<Step | null> {
@@ -112,9 +124,16 @@ export class Generation {
       policyVersion: this.timeline.length,
     };
     if (this.policy !== this.lastApplied) step.applied = this.lastApplied = this.policy;
+    const alarm = this.alarm;
+    const tempted =
+      alarm && alarm.action !== 'mark'
+        ? strongestTemptation(hooked.tagProbs, this.tagNames, this.policy, alarm.threshold)
+        : null;
+    if (alarm && tempted) step.alarm = { ...tempted, ...alarm };
     this.tokens.push(token);
     this.pending = [token];
     if (token === this.model.endOfText && !step.inserted) this.stopped = 'end-of-text';
+    else if (step.alarm?.action === 'stop') this.stopped = 'alarm';
     return step;
   }
 

@@ -1,3 +1,5 @@
+import type { AlarmAction } from './alarm';
+
 /** What the user asks of one tag: allowed, banned or forced, plus a boost in logits. */
 export type TagMode = 'allow' | 'ban' | 'force';
 
@@ -18,7 +20,9 @@ export type PolicyChange =
   | { kind: 'boost'; tag: string; boost: number }
   | { kind: 'reset' }
   /** "Force now": put the tag in as the very next token. Leaves the policy as it is. */
-  | { kind: 'insert'; tag: string };
+  | { kind: 'insert'; tag: string }
+  /** The alarm's action and threshold from here on. Leaves the policy as it is. */
+  | { kind: 'alarm'; action: AlarmAction; threshold: number };
 
 export const ruleOf = (policy: Policy, tag: string): TagRule => policy[tag] ?? NEUTRAL_RULE;
 
@@ -34,7 +38,7 @@ export function applyChange(
   groupOf: (tag: string) => string[] = () => [],
 ): Policy {
   if (change.kind === 'reset') return {};
-  if (change.kind === 'insert') return policy;
+  if (change.kind === 'insert' || change.kind === 'alarm') return policy;
   const next: Policy = { ...policy };
   const current = ruleOf(policy, change.tag);
   if (change.kind === 'boost') {

@@ -57,17 +57,19 @@ export function transcriptToCsv(transcript: Transcript, vocabulary: readonly str
   return csvTable([header, ...rows]);
 }
 
-/** A change's fields in the timeline's columns: kind, tag, mode, boost (blank where the kind has none). */
+/** A change's fields in the timeline's columns: kind, tag, mode, boost, alarm, threshold (blank where it has none). */
 function changeFields(change: PolicyChange): (string | number)[] {
   switch (change.kind) {
     case 'mode':
-      return ['mode', change.tag, change.mode, ''];
+      return ['mode', change.tag, change.mode, '', '', ''];
     case 'boost':
-      return ['boost', change.tag, '', change.boost];
+      return ['boost', change.tag, '', change.boost, '', ''];
     case 'insert':
-      return ['insert', change.tag, '', ''];
+      return ['insert', change.tag, '', '', '', ''];
     case 'reset':
-      return ['reset', '', '', ''];
+      return ['reset', '', '', '', '', ''];
+    case 'alarm':
+      return ['alarm', '', '', '', change.action, change.threshold];
   }
 }
 
@@ -77,5 +79,5 @@ function changeFields(change: PolicyChange): (string | number)[] {
  */
 export function timelineToCsv(transcript: Transcript): string {
   const rows = transcript.state.timeline.map((entry) => [entry.tokenIndex, ...changeFields(entry.change)]);
-  return csvTable([['token_index', 'change', 'tag', 'mode', 'boost'], ...rows]);
+  return csvTable([['token_index', 'change', 'tag', 'mode', 'boost', 'alarm', 'threshold'], ...rows]);
 }

@@ -41,3 +41,10 @@ export const unsupportedMessage = (missing: string[]): string =>
 export const uncaughtMessage = (error: unknown): string =>
   `Something failed in this browser: ${error instanceof Error ? error.message : String(error)}. ` +
   'Reload the page; if it happens again, try another browser.';
+
+/**
+ * Whether an error event is the browser saying a ResizeObserver's notifications wait for the next frame (the
+ * chart resizing as the page's layout settles): the spec reports it as an error event, yet nothing failed.
+ */
+export const isResizeObserverNotice = (event: { error: unknown; message: string }): boolean =>
+  event.error === null && event.message.startsWith('ResizeObserver loop');

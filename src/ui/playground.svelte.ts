@@ -8,6 +8,7 @@ import { FACT_FILES } from '../worker/model-files';
 import { decodeShareState } from '../share/codec';
 import { LIMITS } from '../share/limits';
 import { SHARE_VERSION, type ShareState } from '../share/state';
+import type { AlarmAction } from '../steering/alarm';
 import type { PolicyChange } from '../steering/policy';
 import type { SentenceLabel, Tagger } from '../tagger';
 import type { Backend, DeviceChoice, LoadProgress, RunErrorKind } from '../worker/api';
@@ -211,6 +212,17 @@ export class Playground {
 
   change(change: PolicyChange): void {
     if (this.runs.change(change)) void this.session?.api.change(change);
+  }
+
+  /** Sets what temptation past the threshold does; a run going on records the change in its timeline. */
+  setAlarm(action: AlarmAction): void {
+    this.runs.alarmAction = action;
+    this.alarmChanged();
+  }
+
+  /** The alarm as the controls now hold it applies to the run from its next token. */
+  alarmChanged(): void {
+    this.change({ kind: 'alarm', ...this.runs.alarm });
   }
 
   pause = () => void this.session?.api.pause();

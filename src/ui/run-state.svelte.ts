@@ -1,6 +1,7 @@
 import { MODEL_DIR } from '../model/model-name';
 import { defaultShareState } from '../share/defaults';
 import { SHARE_VERSION, type ShareState } from '../share/state';
+import type { Alarm, AlarmAction } from '../steering/alarm';
 import type { Policy, PolicyChange } from '../steering/policy';
 import type { SamplingParams } from '../steering/sampler';
 import { allTags, sentenceTags, type TagGroup } from '../steering/tags';
@@ -62,7 +63,8 @@ const STREAM_UPDATE_MS = 80;
  */
 export class RunState {
   settings = $state<Settings>(settingsOf(defaultShareState()));
-  threshold = $state(0.2);
+  threshold = $state(defaultShareState().alarm.threshold);
+  alarmAction = $state<AlarmAction>(defaultShareState().alarm.action);
   showTags = $state(true);
   chartView = $state<ChartView>('share');
   run = $state.raw<RunView | null>(null);
@@ -107,6 +109,8 @@ export class RunState {
     return cutAtTags(pieces, this.sentenceTags, run.ended === 'end-of-text');
   });
 
+  readonly alarm: Alarm = $derived({ action: this.alarmAction, threshold: this.threshold });
+
   readonly temptation = $derived(summarizeTemptation(this.run?.tokens ?? [], this.threshold));
 
   /** What a share link of this moment holds: the current run as seen, or the controls when nothing ran yet. */
@@ -119,6 +123,7 @@ export class RunState {
         ...$state.snapshot(this.settings),
         initialPolicy: this.policy,
         timeline: [],
+        alarm: this.alarm,
         model: MODEL_DIR,
         backend: null,
       };
@@ -138,13 +143,16 @@ export class RunState {
   /** The controls as a share link sets them, with no run on the page. */
   restore(state: ShareState): void {
     this.settings = settingsOf(state);
+    this.threshold = state.alarm.threshold;
+    this.alarmAction = state.alarm.action;
     this.idlePolicy = state.initialPolicy;
     this.run = null;
   }
 
   /** What a run started now asks for: a shared state as it is, or the controls with the current policy. */
   request(replay?: ShareState): RunRequest {
-    if (!replay) return { ...$state.snapshot(this.settings), initialPolicy: this.policy, timeline: [] };
+    if (!replay)
+      return { ...$state.snapshot(this.settings), initialPolicy: this.policy, timeline: [], alarm: this.alarm };
     const { version: _version, model: _model, backend: _backend, ...request } = replay;
     return request;
   }
@@ -273,7 +281,14 @@ export class RunState {
 
   /** The run is over: its final policy, plus changes the worker got too late, becomes the controls' policy. */
   private finish(run: RunView): void {
-    this.idlePolicy = applyChanges(run.policy, this.live.slice(run.liveEchoed), this.groups);
+    const pending = this.live.slice(run.liveEchoed);
+    // A replayed timeline may change the alarm: the controls end where the run did, unless changed since.
+    const alarm = run.timeline.findLast((e) => e.change.kind === 'alarm')?.change;
+    if (alarm?.kind === 'alarm' && !pending.some((c) => c.kind === 'alarm')) {
+      this.alarmAction = alarm.action;
+      this.threshold = alarm.threshold;
+    }
+    this.idlePolicy = applyChanges(run.policy, pending, this.groups);
     this.live = [];
     queueMicrotask(() => history.replaceState(null, '', shareHash($state.snapshot(this.shareState))));
   }

@@ -157,6 +157,7 @@ class ModelWorkerState {
       maxNewTokens: request.maxNewTokens,
       initialPolicy: request.initialPolicy,
       timeline: request.timeline,
+      alarm: request.alarm,
     });
     const texts = new TokenTexts(decoder(loaded), this.vocabulary);
     return new RunLoop(

@@ -166,6 +166,10 @@ export class RunLoop {
         if (!step) return this.finish(this.generation.stopped ?? 'user');
         if (this.allowance > 0) this.allowance--;
         this.pending.push(this.describe(step));
+        if (step.alarm?.action === 'pause') {
+          this.paused = true;
+          this.allowance = 0;
+        }
         if (performance.now() - this.lastFlush >= BATCH_MS || this.paused || this.pace > 0) this.flush();
         if (performance.now() - this.lastYield >= YIELD_MS) {
           await this.yields.next();

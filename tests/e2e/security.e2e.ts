@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeShareState } from '../../src/share/codec';
+import { servedModelDir } from '../../site/served-paths';
 import { defaultShareState } from '../../src/share/defaults';
 import type { ShareState } from '../../src/share/state';
 import { SITE_DIR } from './harness/build-site';
@@ -199,7 +200,14 @@ describe('security', () => {
     });
 
     it('opened from a share link, in the prompt and in a tag name, it stays text', async () => {
-      const state: ShareState = { ...defaultShareState(), prompt: `<story><sad>${MARKUP}`, maxNewTokens: 8, pace: 0 };
+      // Made with the built site's model, so the page replays it.
+      const state: ShareState = {
+        ...defaultShareState(),
+        prompt: `<story><sad>${MARKUP}`,
+        maxNewTokens: 8,
+        pace: 0,
+        model: servedModelDir(),
+      };
       const linked = await PlaygroundPage.open(session.context, `${session.site.url}#s=${encodeShareState(state)}`);
       try {
         await linked.waitForEnd();

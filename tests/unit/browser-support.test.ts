@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingFeatures, unsupportedMessage } from '../../src/ui/browser-support';
+import { isResizeObserverNotice, missingFeatures, unsupportedMessage } from '../../src/ui/browser-support';
 
 describe('missingFeatures', () => {
   it("finds nothing missing where everything is: Node's own, and a Worker", () => {
@@ -25,5 +25,20 @@ describe('missingFeatures', () => {
     expect(unsupportedMessage(['Intl.Segmenter'])).toBe(
       'tagplay cannot run in this browser: it lacks Intl.Segmenter. A recent Firefox, Chrome, Edge or Safari has everything it needs.',
     );
+  });
+});
+
+describe('isResizeObserverNotice', () => {
+  it("knows the browser's notice that resize observations wait for the next frame", () => {
+    const message = 'ResizeObserver loop completed with undelivered notifications.';
+    expect(isResizeObserverNotice({ error: null, message })).toBe(true);
+    expect(isResizeObserverNotice({ error: null, message: 'ResizeObserver loop limit exceeded' })).toBe(true);
+  });
+
+  it('takes any other error event for a failure', () => {
+    expect(isResizeObserverNotice({ error: new Error('ResizeObserver loop'), message: 'ResizeObserver loop' })).toBe(
+      false,
+    );
+    expect(isResizeObserverNotice({ error: null, message: 'Script error.' })).toBe(false);
   });
 });

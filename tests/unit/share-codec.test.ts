@@ -5,6 +5,7 @@ import { defaultShareState } from '../../src/share/defaults';
 import { LIMITS } from '../../src/share/limits';
 import type { ShareState } from '../../src/share/state';
 import { MODEL_DIR } from '../../src/model/model-name';
+import { DEFAULT_ALARM } from '../../src/steering/alarm';
 import { DEFAULT_SAMPLING } from '../../src/steering/sampler';
 import { lzBomb } from './support/lz-bomb';
 import { KNOWN_TAGS } from './support/share-states';
@@ -14,7 +15,7 @@ const linkTo = (value: unknown) => LZString.compressToEncodedURIComponent(JSON.s
 const linkToText = (json: string) => LZString.compressToEncodedURIComponent(json);
 
 const RICH: ShareState = {
-  version: 2,
+  version: 3,
   prompt: '<comment><angry><rude>Ugh, "this" is <b>bad</b>,\nreally… 😤',
   seed: 2 ** 32 - 1,
   sampling: { temperature: 1.3, topK: 0, topP: 0.5 },
@@ -32,6 +33,7 @@ const RICH: ShareState = {
     { tokenIndex: 50, change: { kind: 'mode', tag: 'story', mode: 'ban' } },
   ],
   pace: 0,
+  alarm: { action: 'stop', threshold: 0.35 },
   model: 'some-model-0123456789',
   backend: 'webgpu',
 };
@@ -54,7 +56,7 @@ describe('defaultShareState', () => {
     const state = defaultShareState();
     expect(state.prompt.startsWith('<story>')).toBe(true);
     expect(state).toMatchObject({
-      version: 2,
+      version: 3,
       model: MODEL_DIR,
       backend: null,
       seed: 1,
@@ -63,6 +65,7 @@ describe('defaultShareState', () => {
       initialPolicy: {},
       timeline: [],
       pace: 12,
+      alarm: { action: 'mark', threshold: 0.2 },
     });
   });
 
@@ -91,6 +94,13 @@ describe('encodeShareState / decodeShareState', () => {
     ],
     ['greedy sampling with a tiny top-p', { ...RICH, sampling: { temperature: 0, topK: 1, topP: Number.MIN_VALUE } }],
     ['a prompt of the maximum length', { ...RICH, prompt: '<'.repeat(LIMITS.promptLength) }],
+    [
+      'an alarm changed during the run',
+      {
+        ...RICH,
+        timeline: [...RICH.timeline, { tokenIndex: 50, change: { kind: 'alarm', action: 'pause', threshold: 0.05 } }],
+      },
+    ],
   ] as [string, ShareState][])('round-trips %s', (_, state) => {
     expect(decodeShareState(encodeShareState(state), KNOWN_TAGS)).toEqual({ ok: true, state });
   });
@@ -103,7 +113,7 @@ describe('encodeShareState / decodeShareState', () => {
 
   it('carries the version inside the link', () => {
     expect(JSON.parse(LZString.decompressFromEncodedURIComponent(encodeShareState(RICH)))).toMatchObject({
-      version: 2,
+      version: 3,
       model: RICH.model,
       backend: 'webgpu',
     });
@@ -194,11 +204,32 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
     ['no version', withChanges({ version: undefined }), /no format version/],
     [
       'a newer version',
-      withChanges({ version: 3 }),
-      'This link uses format version 3, which this page cannot read (it reads version 2).',
+      withChanges({ version: 4 }),
+      'This link uses format version 4, which this page cannot read (it reads version 3).',
     ],
     ['version 0', withChanges({ version: 0 }), /format version 0/],
     ['no model', withChanges({ model: undefined }), /the model must be a folder name/],
+    ['no alarm', withChanges({ alarm: undefined }), /the alarm is not a set of settings/],
+    [
+      'an unknown alarm action',
+      withChanges({ alarm: { action: 'beep', threshold: 0.2 } }),
+      'In this link, the alarm of the start must be mark, pause or stop; it is "beep".',
+    ],
+    [
+      'an alarm threshold above 1',
+      withChanges({ alarm: { action: 'stop', threshold: 1.5 } }),
+      /alarm threshold of the start must be a number from 0 to 1; it is 1.5/,
+    ],
+    [
+      'an alarm change with no action',
+      withEntry({ tokenIndex: 50, change: { kind: 'alarm', threshold: 0.2 } }),
+      /the alarm of timeline entry 6 must be mark, pause or stop; it is missing/,
+    ],
+    [
+      'an alarm change with a negative threshold',
+      withEntry({ tokenIndex: 50, change: { kind: 'alarm', action: 'mark', threshold: -0.1 } }),
+      /alarm threshold of timeline entry 6 must be a number from 0 to 1/,
+    ],
     ['an empty model', withChanges({ model: '' }), /the model must be a folder name/],
     ['an unknown backend', withChanges({ backend: 'cuda' }), /the backend must be wasm, webgpu or null; it is "cuda"/],
     ['a version given as text', withChanges({ version: '1' }), /format version "1"/],
@@ -287,7 +318,7 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
     [
       'an unknown kind of change',
       withEntry({ tokenIndex: 50, change: { kind: 'explode' } }),
-      /change of timeline entry 6 must be a mode, boost, reset or insert; it is "explode"/,
+      /change of timeline entry 6 must be a mode, boost, reset, insert or alarm; it is "explode"/,
     ],
     [
       'a mode change with a bad mode',
@@ -361,15 +392,23 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
 
 describe('a link made with the earlier sampler (version 1)', () => {
   it('says so, and restores its settings rather than the defaults, for this model', () => {
-    const { model: _model, backend: _backend, ...rest } = RICH;
+    const { model: _model, backend: _backend, alarm: _alarm, ...rest } = RICH;
     const result = decodeShareState(linkTo({ ...rest, version: 1 }), KNOWN_TAGS);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/made with an earlier version of tagplay's sampler/);
-    expect(result.state).toEqual({ ...RICH, model: MODEL_DIR, backend: null });
+    expect(result.state).toEqual({ ...RICH, alarm: DEFAULT_ALARM, model: MODEL_DIR, backend: null });
   });
 
   it('is still checked field by field', () => {
     const { model: _model, backend: _backend, ...rest } = RICH;
     expectRejected(linkTo({ ...rest, version: 1, seed: -1 }), /seed/);
+  });
+});
+
+describe('a link of version 2, made before the alarm', () => {
+  it('opens as it was made, with an alarm that only marks', () => {
+    const { alarm: _alarm, ...rest } = RICH;
+    const result = decodeShareState(linkTo({ ...rest, version: 2 }), KNOWN_TAGS);
+    expect(result).toEqual({ ok: true, state: { ...RICH, alarm: { action: 'mark', threshold: 0.2 } } });
   });
 });

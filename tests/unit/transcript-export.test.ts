@@ -127,13 +127,15 @@ describe('timelineToCsv', () => {
       { tokenIndex: 4, change: { kind: 'insert', tag: 'sad' } },
       { tokenIndex: 4, change: { kind: 'boost', tag: 'happy', boost: -2.5 } },
       { tokenIndex: 9, change: { kind: 'reset' } },
+      { tokenIndex: 9, change: { kind: 'alarm', action: 'stop', threshold: 0.3 } },
     ];
     expect(parseCsv(timelineToCsv(transcript))).toEqual([
-      ['token_index', 'change', 'tag', 'mode', 'boost'],
-      ['2', 'mode', 'angry', 'ban', ''],
-      ['4', 'insert', 'sad', '', ''],
-      ['4', 'boost', 'happy', '', '-2.5'],
-      ['9', 'reset', '', '', ''],
+      ['token_index', 'change', 'tag', 'mode', 'boost', 'alarm', 'threshold'],
+      ['2', 'mode', 'angry', 'ban', '', '', ''],
+      ['4', 'insert', 'sad', '', '', '', ''],
+      ['4', 'boost', 'happy', '', '-2.5', '', ''],
+      ['9', 'reset', '', '', '', '', ''],
+      ['9', 'alarm', '', '', '', 'stop', '0.3'],
     ]);
   });
 });
@@ -152,6 +154,6 @@ describe('transcriptToJson', () => {
   });
 
   it('is indented for people to read', async () => {
-    expect(transcriptToJson(await generatedTranscript())).toMatch(/^\{\n {2}"state": \{\n {4}"version": 2,/);
+    expect(transcriptToJson(await generatedTranscript())).toMatch(/^\{\n {2}"state": \{\n {4}"version": 3,/);
   });
 });

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium, watchOrigin, type BackendUnderTest } from './browser';
 import { SITE_DIR } from './build-site';
@@ -72,4 +73,11 @@ export async function startSession(backend: BackendUnderTest, options: SessionOp
       await server.close();
     },
   };
+}
+
+/** A file's closing check: no page error, no Content-Security-Policy report, no request to another origin. */
+export function expectNothingBroken(session: Session, pageErrors: string[] = []): void {
+  expect(pageErrors).toEqual([]);
+  expect(session.cspReports).toEqual([]);
+  expect(session.foreign).toEqual([]);
 }

@@ -6,6 +6,8 @@
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown, min: number, max: number, whole = false) =>
   typeof v === 'number' && v >= min && v <= max && (!whole || Number.isInteger(v));
+const alarm = (v: Record<string, unknown>) =>
+  ['mark', 'pause', 'stop'].includes(v.action as string) && num(v.threshold, 0, 1);
 const rule = (v: unknown) =>
   isObject(v) && ['allow', 'ban', 'force'].includes(v.mode as string) && num(v.boost, -10, 10);
 
@@ -16,11 +18,14 @@ function change(v: unknown, tags: readonly string[]): boolean {
   if (v.kind === 'insert') return tag;
   if (v.kind === 'mode') return tag && ['allow', 'ban', 'force'].includes(v.mode as string);
   if (v.kind === 'boost') return tag && num(v.boost, -10, 10);
+  if (v.kind === 'alarm') return alarm(v);
   return false;
 }
 
 export function specAccepts(v: unknown, tags: readonly string[]): boolean {
-  if (!isObject(v) || v.version !== 2) return false;
+  // Version 2 links came before the alarm, and carry none.
+  if (!isObject(v) || (v.version !== 3 && v.version !== 2)) return false;
+  if (v.version === 3 && !(isObject(v.alarm) && alarm(v.alarm))) return false;
   if (typeof v.model !== 'string' || v.model.length < 1 || v.model.length > 200) return false;
   if (v.backend !== null && v.backend !== 'wasm' && v.backend !== 'webgpu') return false;
   if (typeof v.prompt !== 'string' || v.prompt.length > 4000) return false;

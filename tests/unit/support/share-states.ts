@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { AlarmAction } from '../../../src/steering/alarm';
 import type { PolicyChange, TagMode, TagRule } from '../../../src/steering/policy';
 import { LIMITS } from '../../../src/share/limits';
 import { SHARE_VERSION, type ShareState } from '../../../src/share/state';
@@ -24,12 +25,14 @@ const finite = (min: number, max: number) => fc.double({ min, max, noNaN: true }
 const tag = fc.constantFrom(...KNOWN_TAGS);
 const mode = fc.constantFrom<TagMode>('allow', 'ban', 'force');
 const boost = finite(-10, 10);
+const alarm = fc.record({ action: fc.constantFrom<AlarmAction>('mark', 'pause', 'stop'), threshold: finite(0, 1) });
 
 const change: fc.Arbitrary<PolicyChange> = fc.oneof(
   fc.record({ kind: fc.constant('mode' as const), tag, mode }),
   fc.record({ kind: fc.constant('boost' as const), tag, boost }),
   fc.constant({ kind: 'reset' as const }),
   fc.record({ kind: fc.constant('insert' as const), tag }),
+  alarm.map((a) => ({ kind: 'alarm' as const, ...a })),
 );
 
 /** Any UTF-16 code unit, lone surrogates included: a prompt is whatever text a link carries. */
@@ -75,6 +78,7 @@ export const validShareState: fc.Arbitrary<ShareState> = fc
         .array(fc.record({ tokenIndex: fc.integer({ min: 0, max: maxNewTokens }), change }), { maxLength: 40 })
         .map((entries) => entries.sort((a, b) => a.tokenIndex - b.tokenIndex)),
       pace: finite(0, LIMITS.paceMax),
+      alarm,
       model: fc.string({ minLength: 1, maxLength: LIMITS.modelNameLength }),
       backend: fc.constantFrom('wasm' as const, 'webgpu' as const, null),
     }),
