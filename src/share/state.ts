@@ -2,6 +2,7 @@ import type { Alarm } from '../steering/alarm';
 import type { Policy } from '../steering/policy';
 import type { SamplingParams } from '../steering/sampler';
 import type { TimelineEntry } from '../steering/timeline';
+import type { ShareFork } from './fork';
 
 /**
  * 3: the alarm (what a banned tag's temptation past its threshold does) recorded; a version-2 link had none,
@@ -28,4 +29,6 @@ export interface ShareState {
   model: string;
   /** Where the run was made; null before any run. Another backend may differ in the last digits, so in a token. */
   backend: 'wasm' | 'webgpu' | null;
+  /** A fork of the run, replayed after it (optional). */
+  fork?: ShareFork;
 }

@@ -4,6 +4,7 @@ import type { SamplingParams } from '../steering/sampler';
 import type { TimelineEntry } from '../steering/timeline';
 import { LIMITS } from './limits';
 import { MODEL_DIR } from '../model/model-name';
+import type { ShareFork } from './fork';
 import { EarlierSamplerError, ShareLinkError } from './link-error';
 import { SHARE_VERSION, type ShareState } from './state';
 
@@ -113,16 +114,25 @@ function change(value: unknown, known: ReadonlySet<string>, where: string): Poli
   }
 }
 
-function timeline(value: unknown, known: ReadonlySet<string>, maxNewTokens: number): TimelineEntry[] {
-  if (!Array.isArray(value)) fail('In this link, the timeline is not a list.');
+/** A fork's timeline (`forks`) is told apart in the messages, and its changes come after the fork's start (`min`). */
+function timeline(
+  value: unknown,
+  known: ReadonlySet<string>,
+  maxNewTokens: number,
+  { min = 0, forks = false }: { min?: number; forks?: boolean } = {},
+): TimelineEntry[] {
+  if (!Array.isArray(value)) fail(`In this link, the ${forks ? "fork's " : ''}timeline is not a list.`);
   if (value.length > LIMITS.timelineEntries)
-    fail(`This link's timeline has ${value.length} changes; at most ${LIMITS.timelineEntries} are allowed.`);
-  let previous = 0;
+    fail(
+      `This link's ${forks ? 'fork' : 'timeline'} has ${value.length} changes; at most ${LIMITS.timelineEntries} ` +
+        'are allowed.',
+    );
+  let previous = min;
   return value.map((item: unknown, i) => {
-    const where = `timeline entry ${i + 1}`;
+    const where = `${forks ? "the fork's " : ''}timeline entry ${i + 1}`;
     const entry = object(item, where);
     const tokenIndex = numberIn(entry.tokenIndex, `the token index of ${where}`, {
-      min: 0,
+      min,
       max: maxNewTokens,
       integer: true,
     });
@@ -131,6 +141,28 @@ function timeline(value: unknown, known: ReadonlySet<string>, maxNewTokens: numb
     previous = tokenIndex;
     return { tokenIndex, change: change(entry.change, known, where) };
   });
+}
+
+/**
+ * A fork of the run: it goes on after the run's token `at` (one the run may write), for at most
+ * `LIMITS.maxNewTokensMax` tokens in all, with changes only after its start.
+ */
+function fork(value: unknown, known: ReadonlySet<string>, runTokens: number): ShareFork {
+  const raw = object(value, 'the fork');
+  const at = numberIn(raw.at, 'the token the fork goes on after', { min: 0, max: runTokens - 1, integer: true });
+  const maxNewTokens = numberIn(raw.maxNewTokens, "the fork's number of tokens", {
+    min: at + 1,
+    max: LIMITS.maxNewTokensMax,
+    integer: true,
+  });
+  const start = object(raw.alarm, "the fork's alarm");
+  return {
+    at,
+    maxNewTokens,
+    initialPolicy: policy(raw.initialPolicy, known),
+    alarm: alarm(start.action, start.threshold, "the fork's start"),
+    timeline: timeline(raw.timeline, known, maxNewTokens, { min: at + 1, forks: true }),
+  };
 }
 
 function sampling(value: unknown): SamplingParams {
@@ -187,5 +219,12 @@ export function validateShareState(raw: unknown, knownTags: readonly string[]): 
   // Version 2 had no alarm: its runs only marked temptation.
   if (raw.version === 2) return { ...state, model: raw.model, backend: raw.backend };
   const start = object(raw.alarm, 'the alarm');
-  return { ...state, alarm: alarm(start.action, start.threshold, 'the start'), model: raw.model, backend: raw.backend };
+  const checked: ShareState = {
+    ...state,
+    alarm: alarm(start.action, start.threshold, 'the start'),
+    model: raw.model,
+    backend: raw.backend,
+  };
+  // A fork is optional: a link without one has no `fork` key.
+  return raw.fork === undefined ? checked : { ...checked, fork: fork(raw.fork, known, maxNewTokens) };
 }

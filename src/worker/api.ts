@@ -44,8 +44,14 @@ export interface LoadProgress {
   fraction: number | null;
 }
 
-/** A run as the worker needs it: everything a share link holds. */
-export type RunRequest = Omit<ShareState, 'version' | 'model' | 'backend'>;
+/** A run as the worker needs it: everything a share link holds, and for a fork the text it goes on from. */
+export type RunRequest = Omit<ShareState, 'version' | 'model' | 'backend' | 'fork'> & {
+  /**
+   * A fork's start: the forked run's tokens up to and including the one forked at, read after the prompt as that
+   * run read them; the fork's first step has index `prefix.length` (see `GenerationSettings.prefix`).
+   */
+  prefix?: number[];
+};
 
 export type RunEnd = StopReason | 'user' | 'error';
 
