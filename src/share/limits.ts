@@ -12,6 +12,9 @@ export const LIMITS = {
   /** Tokens per second; 0 means as fast as possible. */
   paceMax: 1_000,
   timelineEntries: 10_000,
+  /** Samples of one "Measure", and the sentences after a lifted ban it counts a comeback in. */
+  measureSamples: 500,
+  measureWithin: 20,
   /** The model's folder name. */
   modelNameLength: 200,
   /** Characters of the encoded link; checked before anything is decompressed. */

@@ -1,6 +1,6 @@
 import { MODEL_DIR } from '../model/model-name';
 import { defaultShareState } from '../share/defaults';
-import { SHARE_VERSION, type ShareState } from '../share/state';
+import { SHARE_VERSION, type SharedMeasurement, type ShareState } from '../share/state';
 import type { Alarm, AlarmAction } from '../steering/alarm';
 import type { Policy, PolicyChange } from '../steering/policy';
 import type { SamplingParams } from '../steering/sampler';
@@ -70,6 +70,9 @@ export class RunState {
   run = $state.raw<RunView | null>(null);
   /** The loaded model's tag groups. */
   groups = $state.raw<TagGroup[]>([]);
+  /** The last "Measure" result, or the one a share link brought; shared with the run while `shareMeasurement`. */
+  measurement = $state.raw<SharedMeasurement | null>(null);
+  shareMeasurement = $state(true);
 
   /** The policy between runs; during a run it is what the worker last reported. */
   private idlePolicy = $state.raw<Policy>({});
@@ -113,6 +116,8 @@ export class RunState {
 
   readonly temptation = $derived(summarizeTemptation(this.run?.tokens ?? [], this.threshold));
 
+  private readonly sharedMeasurement = $derived(this.shareMeasurement ? this.measurement : null);
+
   /** What a share link of this moment holds: the current run as seen, or the controls when nothing ran yet. */
   readonly shareState: ShareState = $derived.by(() => {
     const run = this.run;
@@ -126,6 +131,7 @@ export class RunState {
         alarm: this.alarm,
         model: MODEL_DIR,
         backend: null,
+        measurement: this.sharedMeasurement,
       };
     // A run stopped by hand is shared as far as it went, so the link replays exactly what was seen.
     const maxNewTokens = run.ended === 'user' ? Math.max(1, run.tokens.length) : run.request.maxNewTokens;
@@ -137,6 +143,7 @@ export class RunState {
       pace,
       model: MODEL_DIR,
       backend: run.backend,
+      measurement: this.sharedMeasurement,
     };
   });
 
@@ -146,6 +153,7 @@ export class RunState {
     this.threshold = state.alarm.threshold;
     this.alarmAction = state.alarm.action;
     this.idlePolicy = state.initialPolicy;
+    this.measurement = state.measurement;
     this.run = null;
   }
 
@@ -153,7 +161,7 @@ export class RunState {
   request(replay?: ShareState): RunRequest {
     if (!replay)
       return { ...$state.snapshot(this.settings), initialPolicy: this.policy, timeline: [], alarm: this.alarm };
-    const { version: _version, model: _model, backend: _backend, ...request } = replay;
+    const { version: _version, model: _model, backend: _backend, measurement: _measurement, ...request } = replay;
     return request;
   }
 

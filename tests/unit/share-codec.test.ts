@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeShareState, encodeShareState } from '../../src/share/codec';
 import { defaultShareState } from '../../src/share/defaults';
 import { LIMITS } from '../../src/share/limits';
-import type { ShareState } from '../../src/share/state';
+import type { SharedMeasurement, ShareState } from '../../src/share/state';
 import { MODEL_DIR } from '../../src/model/model-name';
 import { DEFAULT_ALARM } from '../../src/steering/alarm';
 import { DEFAULT_SAMPLING } from '../../src/steering/sampler';
@@ -14,8 +14,34 @@ import { KNOWN_TAGS } from './support/share-states';
 const linkTo = (value: unknown) => LZString.compressToEncodedURIComponent(JSON.stringify(value));
 const linkToText = (json: string) => LZString.compressToEncodedURIComponent(json);
 
+const MEASUREMENT: SharedMeasurement = {
+  run: {
+    prompt: '<story>Max was angry.',
+    seed: 7,
+    sampling: { temperature: 0.8, topK: 40, topP: 0.95 },
+    maxNewTokens: 24,
+    initialPolicy: { angry: { mode: 'ban', boost: 0 } },
+    timeline: [{ tokenIndex: 12, change: { kind: 'mode', tag: 'angry', mode: 'allow' } }],
+    pace: 12,
+    alarm: { action: 'mark', threshold: 0.2 },
+  },
+  samples: 10,
+  threshold: 0.2,
+  within: 3,
+  summary: {
+    samples: 10,
+    sentences: 31,
+    freeSentences: 29,
+    shares: [{ tag: 'angry', tagger: 0, model: 0, freeTagger: 0.1, freeModel: null }],
+    temptation: [{ tag: 'angry', sentences: 20, tempted: 4, histogram: [12, 2, 2, 1, 1, 1, 1, 0, 0, 0] }],
+    comeback: [{ tag: 'angry', liftedAt: 12, samples: 9, cameBack: 2, within: 3 }],
+    distinct2: 0.61,
+    freeDistinct2: null,
+  },
+};
+
 const RICH: ShareState = {
-  version: 3,
+  version: 4,
   prompt: '<comment><angry><rude>Ugh, "this" is <b>bad</b>,\nreally… 😤',
   seed: 2 ** 32 - 1,
   sampling: { temperature: 1.3, topK: 0, topP: 0.5 },
@@ -36,6 +62,7 @@ const RICH: ShareState = {
   alarm: { action: 'stop', threshold: 0.35 },
   model: 'some-model-0123456789',
   backend: 'webgpu',
+  measurement: MEASUREMENT,
 };
 
 const withChanges = (changes: Record<string, unknown>) => ({ ...RICH, ...changes });
@@ -56,7 +83,7 @@ describe('defaultShareState', () => {
     const state = defaultShareState();
     expect(state.prompt.startsWith('<story>')).toBe(true);
     expect(state).toMatchObject({
-      version: 3,
+      version: 4,
       model: MODEL_DIR,
       backend: null,
       seed: 1,
@@ -113,7 +140,7 @@ describe('encodeShareState / decodeShareState', () => {
 
   it('carries the version inside the link', () => {
     expect(JSON.parse(LZString.decompressFromEncodedURIComponent(encodeShareState(RICH)))).toMatchObject({
-      version: 3,
+      version: 4,
       model: RICH.model,
       backend: 'webgpu',
     });
@@ -204,8 +231,8 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
     ['no version', withChanges({ version: undefined }), /no format version/],
     [
       'a newer version',
-      withChanges({ version: 4 }),
-      'This link uses format version 4, which this page cannot read (it reads version 3).',
+      withChanges({ version: 5 }),
+      'This link uses format version 5, which this page cannot read (it reads version 4).',
     ],
     ['version 0', withChanges({ version: 0 }), /format version 0/],
     ['no model', withChanges({ model: undefined }), /the model must be a folder name/],
@@ -392,11 +419,17 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
 
 describe('a link made with the earlier sampler (version 1)', () => {
   it('says so, and restores its settings rather than the defaults, for this model', () => {
-    const { model: _model, backend: _backend, alarm: _alarm, ...rest } = RICH;
+    const { model: _model, backend: _backend, alarm: _alarm, measurement: _m, ...rest } = RICH;
     const result = decodeShareState(linkTo({ ...rest, version: 1 }), KNOWN_TAGS);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/made with an earlier version of tagplay's sampler/);
-    expect(result.state).toEqual({ ...RICH, alarm: DEFAULT_ALARM, model: MODEL_DIR, backend: null });
+    expect(result.state).toEqual({
+      ...RICH,
+      alarm: DEFAULT_ALARM,
+      model: MODEL_DIR,
+      backend: null,
+      measurement: null,
+    });
   });
 
   it('is still checked field by field', () => {
@@ -407,8 +440,70 @@ describe('a link made with the earlier sampler (version 1)', () => {
 
 describe('a link of version 2, made before the alarm', () => {
   it('opens as it was made, with an alarm that only marks', () => {
-    const { alarm: _alarm, ...rest } = RICH;
+    const { alarm: _alarm, measurement: _measurement, ...rest } = RICH;
     const result = decodeShareState(linkTo({ ...rest, version: 2 }), KNOWN_TAGS);
-    expect(result).toEqual({ ok: true, state: { ...RICH, alarm: { action: 'mark', threshold: 0.2 } } });
+    expect(result).toEqual({
+      ok: true,
+      state: { ...RICH, alarm: { action: 'mark', threshold: 0.2 }, measurement: null },
+    });
+  });
+});
+
+describe('a link of version 3, made before measurements travelled with runs', () => {
+  it('opens as it was made, with no measurement', () => {
+    const { measurement: _measurement, ...rest } = RICH;
+    const result = decodeShareState(linkTo({ ...rest, version: 3 }), KNOWN_TAGS);
+    expect(result).toEqual({ ok: true, state: { ...RICH, measurement: null } });
+  });
+});
+
+describe('a link with a measurement', () => {
+  const withSummary = (changes: Record<string, unknown>) =>
+    withChanges({ measurement: { ...MEASUREMENT, summary: { ...MEASUREMENT.summary, ...changes } } });
+  const temptation = MEASUREMENT.summary.temptation[0];
+
+  it.each([
+    ['no measurement key at all', withChanges({ measurement: undefined }), /the measurement is not a set of settings/],
+    [
+      'a measurement of 501 samples',
+      withChanges({ measurement: { ...MEASUREMENT, samples: 501 } }),
+      /measurement's samples must be a whole number from 1 to 500/,
+    ],
+    [
+      "a measurement whose settings' seed is negative",
+      withChanges({ measurement: { ...MEASUREMENT, run: { ...MEASUREMENT.run, seed: -1 } } }),
+      /measurement's seed must be a whole number/,
+    ],
+    [
+      'a histogram of 9 bins',
+      withSummary({ temptation: [{ ...temptation, histogram: temptation.histogram.slice(1) }] }),
+      /histogram must have 10 bins/,
+    ],
+    [
+      'more tempted sentence starts than banned ones',
+      withSummary({ temptation: [{ ...temptation, tempted: 21 }] }),
+      /tempted sentence starts must be a whole number from 0 to 20/,
+    ],
+    ['a share above 1', withSummary({ distinct2: 1.5 }), /distinct-2 must be a number from 0 to 1/],
+    [
+      'a tag the model does not know',
+      withSummary({ shares: [{ ...MEASUREMENT.summary.shares[0], tag: 'furious' }] }),
+      'This link names a tag the model does not know: <furious>',
+    ],
+    [
+      'more entries than tags',
+      withSummary({ shares: Array.from({ length: 11 }, () => MEASUREMENT.summary.shares[0]) }),
+      /at most one entry per tag/,
+    ],
+    [
+      'a lifted ban past the last token',
+      withSummary({ comeback: [{ ...MEASUREMENT.summary.comeback[0], liftedAt: 25 }] }),
+      /lifted ban token must be a whole number from 0 to 24/,
+    ],
+  ])('rejects %s', (_, state, message) => expectRejected(linkTo(state), message));
+
+  it('keeps the link short: a measurement adds well under 2,000 characters', () => {
+    const without = encodeShareState({ ...RICH, measurement: null }).length;
+    expect(encodeShareState(RICH).length - without).toBeLessThan(2_000);
   });
 });

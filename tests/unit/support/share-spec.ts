@@ -22,12 +22,9 @@ function change(v: unknown, tags: readonly string[]): boolean {
   return false;
 }
 
-export function specAccepts(v: unknown, tags: readonly string[]): boolean {
-  // Version 2 links came before the alarm, and carry none.
-  if (!isObject(v) || (v.version !== 3 && v.version !== 2)) return false;
-  if (v.version === 3 && !(isObject(v.alarm) && alarm(v.alarm))) return false;
-  if (typeof v.model !== 'string' || v.model.length < 1 || v.model.length > 200) return false;
-  if (v.backend !== null && v.backend !== 'wasm' && v.backend !== 'webgpu') return false;
+/** A run's settings: prompt, seed, tokens, pace, sampling, starting policy, timeline and, from version 3, the alarm. */
+function runAccepts(v: Record<string, unknown>, tags: readonly string[], withAlarm: boolean): boolean {
+  if (withAlarm && !(isObject(v.alarm) && alarm(v.alarm))) return false;
   if (typeof v.prompt !== 'string' || v.prompt.length > 4000) return false;
   if (!num(v.seed, 0, 4294967295, true) || !num(v.maxNewTokens, 1, 1000, true) || !num(v.pace, 0, 1000)) return false;
   const s = v.sampling;
@@ -44,4 +41,55 @@ export function specAccepts(v: unknown, tags: readonly string[]): boolean {
       (i === 0 || (e.tokenIndex as number) >= ((all[i - 1] as { tokenIndex: number }).tokenIndex ?? 0)) &&
       change(e.change, tags),
   );
+}
+
+const share = (v: unknown) => v === null || num(v, 0, 1);
+const count = (v: unknown, max = 2 ** 53 - 1) => num(v, 0, max, true);
+
+/** A measurement's settings and summary: counts whole, shares from 0 to 1 or null, 10 histogram bins. */
+function measurementAccepts(m: unknown, tags: readonly string[]): boolean {
+  if (m === null) return true;
+  if (!isObject(m) || !isObject(m.run) || !runAccepts(m.run, tags, true)) return false;
+  if (!num(m.samples, 1, 500, true) || !num(m.threshold, 0, 1) || !num(m.within, 1, 20, true)) return false;
+  const s = m.summary;
+  if (!isObject(s)) return false;
+  const perTag = (list: unknown, ok: (e: Record<string, unknown>) => boolean) =>
+    Array.isArray(list) &&
+    list.length <= tags.length &&
+    list.every((e) => isObject(e) && typeof e.tag === 'string' && tags.includes(e.tag) && ok(e));
+  const tokens = m.run.maxNewTokens as number;
+  return (
+    count(s.samples, 500) &&
+    count(s.sentences) &&
+    count(s.freeSentences) &&
+    share(s.distinct2) &&
+    share(s.freeDistinct2) &&
+    perTag(s.shares, (e) => share(e.tagger) && share(e.model) && share(e.freeTagger) && share(e.freeModel)) &&
+    perTag(
+      s.temptation,
+      (e) =>
+        count(e.sentences) &&
+        count(e.tempted, e.sentences as number) &&
+        Array.isArray(e.histogram) &&
+        e.histogram.length === 10 &&
+        e.histogram.every((n) => count(n, e.sentences as number)),
+    ) &&
+    perTag(
+      s.comeback,
+      (e) =>
+        count(e.liftedAt, tokens) &&
+        count(e.samples, 500) &&
+        count(e.cameBack, e.samples as number) &&
+        count(e.within, 20),
+    )
+  );
+}
+
+export function specAccepts(v: unknown, tags: readonly string[]): boolean {
+  // Version 2 links came before the alarm, and carry none; only version 4 carries a measurement.
+  if (!isObject(v) || ![4, 3, 2].includes(v.version as number)) return false;
+  if (typeof v.model !== 'string' || v.model.length < 1 || v.model.length > 200) return false;
+  if (v.backend !== null && v.backend !== 'wasm' && v.backend !== 'webgpu') return false;
+  if (v.version === 4 && !measurementAccepts(v.measurement, tags)) return false;
+  return runAccepts(v, tags, v.version !== 2);
 }
