@@ -1,7 +1,7 @@
 import { errorText } from '../error-text';
 import { MODEL_DIR } from '../model/model-name';
 import type { InspectResult } from '../inspect/inspect';
-import type { MeasureProgress, MeasureResult } from '../worker/api';
+import type { MeasureProgress, MeasureRequest, MeasureResult } from '../worker/api';
 import { modelFacts, type ModelFacts } from '../model/model-facts';
 import { keepForOffline, startOffline } from '../offline/offline';
 import { FACT_FILES } from '../worker/model-files';
@@ -308,21 +308,33 @@ export class Playground {
 
   /**
    * Measures the current settings and policy over `samples` seeds from the seed (or the last run's starting
-   * policy and timeline, `withTimeline`); see `WorkerApi.measure`.
+   * policy and timeline, `withTimeline`), or exactly a given request (a shared measurement's); see
+   * `WorkerApi.measure`. The result is shared with the run from then on.
    */
   async measure(
-    { samples, within, withTimeline }: { samples: number; within: number; withTimeline: boolean },
+    what: { samples: number; within: number; withTimeline: boolean } | MeasureRequest,
     onProgress: (progress: MeasureProgress) => void,
   ): Promise<MeasureResult> {
     if (!this.session || this.phase !== 'ready') throw new Error('The model is not loaded yet.');
-    const { version: _, fork: __, ...last } = $state.snapshot(this.runs.shareState);
-    const run = withTimeline ? last : this.runs.request();
+    let request: MeasureRequest;
+    if ('run' in what) request = what;
+    else {
+      const {
+        version: _,
+        model: _model,
+        backend: _backend,
+        measurement: _m,
+        fork: _fork,
+        ...last
+      } = $state.snapshot(this.runs.shareState);
+      const run = what.withTimeline ? last : this.runs.request();
+      request = { run, samples: what.samples, threshold: this.runs.threshold, within: what.within };
+    }
     this.measuring = true;
     try {
-      return await this.session.api.measure(
-        { run, samples, threshold: this.runs.threshold, within },
-        remoteCallback(onProgress),
-      );
+      const result = await this.session.api.measure(request, remoteCallback(onProgress));
+      this.runs.measurement = { ...result.request, summary: result.summary };
+      return result;
     } finally {
       this.measuring = false;
     }
@@ -379,6 +391,7 @@ export class Playground {
       version: SHARE_VERSION,
       model: MODEL_DIR,
       backend: kept.backend,
+      measurement: null,
       ...kept.request,
       prompt: settings.prompt,
       maxNewTokens,

@@ -1,7 +1,7 @@
 import { MODEL_DIR } from '../model/model-name';
 import { defaultShareState } from '../share/defaults';
 import type { ShareFork } from '../share/fork';
-import { SHARE_VERSION, type ShareState } from '../share/state';
+import { SHARE_VERSION, type SharedMeasurement, type ShareState } from '../share/state';
 import type { Alarm, AlarmAction } from '../steering/alarm';
 import type { Policy, PolicyChange } from '../steering/policy';
 import type { SamplingParams } from '../steering/sampler';
@@ -89,6 +89,9 @@ export class RunState {
   groups = $state.raw<TagGroup[]>([]);
   /** The fork of `run`, if one is open: the tag controls act on it. */
   fork = $state.raw<ForkView | null>(null);
+  /** The last "Measure" result, or the one a share link brought; shared with the run while `shareMeasurement`. */
+  measurement = $state.raw<SharedMeasurement | null>(null);
+  shareMeasurement = $state(true);
 
   /** The policy between runs; during a run it is what the worker last reported. */
   private idlePolicy = $state.raw<Policy>({});
@@ -164,6 +167,8 @@ export class RunState {
 
   readonly temptation = $derived(summarizeTemptation(this.run?.tokens ?? [], this.threshold));
 
+  private readonly sharedMeasurement = $derived(this.shareMeasurement ? this.measurement : null);
+
   /** What a share link of this moment holds: the current run as seen, or the controls when nothing ran yet. */
   readonly shareState: ShareState = $derived.by(() => {
     const run = this.run;
@@ -177,6 +182,7 @@ export class RunState {
         alarm: this.alarm,
         model: MODEL_DIR,
         backend: null,
+        measurement: this.sharedMeasurement,
       };
     // A run stopped by hand is shared as far as it went, so the link replays exactly what was seen.
     const maxNewTokens = run.ended === 'user' ? Math.max(1, run.tokens.length) : run.request.maxNewTokens;
@@ -190,6 +196,7 @@ export class RunState {
       pace,
       model: MODEL_DIR,
       backend: run.backend,
+      measurement: this.sharedMeasurement,
       ...(fork ? { fork } : {}),
     };
   });
@@ -215,6 +222,7 @@ export class RunState {
     this.threshold = state.alarm.threshold;
     this.alarmAction = state.alarm.action;
     this.idlePolicy = state.initialPolicy;
+    this.measurement = state.measurement;
     this.run = null;
     this.fork = null;
   }
@@ -223,7 +231,14 @@ export class RunState {
   request(replay?: ShareState): RunRequest {
     if (!replay)
       return { ...$state.snapshot(this.settings), initialPolicy: this.policy, timeline: [], alarm: this.alarm };
-    const { version: _version, model: _model, backend: _backend, ...request } = replay;
+    const {
+      version: _version,
+      model: _model,
+      backend: _backend,
+      measurement: _measurement,
+      fork: _fork,
+      ...request
+    } = replay;
     return request;
   }
 

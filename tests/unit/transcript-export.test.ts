@@ -194,6 +194,6 @@ describe('transcriptToJson', () => {
   });
 
   it('is indented for people to read', async () => {
-    expect(transcriptToJson(await generatedTranscript())).toMatch(/^\{\n {2}"state": \{\n {4}"version": 3,/);
+    expect(transcriptToJson(await generatedTranscript())).toMatch(/^\{\n {2}"state": \{\n {4}"version": 4,/);
   });
 });
