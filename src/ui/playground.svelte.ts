@@ -19,6 +19,7 @@ import { crashFault, loadFault, runFault, type Fault, type Remedies } from './fa
 import { RunState, type RunView } from './run-state.svelte';
 import { useTagColours } from './tag-style';
 import { measureMemory, type TestHooks } from './test-hooks';
+import { shareHash } from './share-link';
 import { remoteCallback } from './worker-client';
 import { WorkerSession } from './worker-session';
 
@@ -263,8 +264,13 @@ export class Playground {
 
   /** Closes the fork (stopping it if it runs): the tag controls act on the run again. */
   closeFork(): void {
+    const fork = this.runs.fork;
+    if (!fork) return;
     if (this.runs.forkRunning) void this.session?.api.stop();
     this.runs.closeFork();
+    // The address bar's link, which a reload replays, no longer carries it.
+    if (fork.run && this.runs.run?.ended != null)
+      history.replaceState(null, '', shareHash($state.snapshot(this.runs.shareState)));
   }
 
   /** Starts again with the prompt plus the text generated before token `index`, same settings, fresh timeline. */
