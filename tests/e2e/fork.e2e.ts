@@ -237,6 +237,7 @@ describe('a fork at any token, on WASM', () => {
       expect(fork.y).toBeGreaterThanOrEqual(stream.y + stream.height);
       expect(fork.x + fork.width).toBeLessThanOrEqual(390);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
+      await page.screenshot({ path: `${import.meta.dirname}/artifacts/fork-phone.png`, fullPage: true });
     } finally {
       await page.setViewportSize(size);
     }
