@@ -1,33 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './harness/axe';
-import { PlaygroundPage } from './harness/playground';
-import { startSession, type Session } from './harness/session';
+import { playgroundSession } from './harness/playground-session';
 
 describe('accessibility (axe-core), on WASM', () => {
-  let session: Session;
-  let playground: PlaygroundPage;
-
-  beforeAll(async () => {
-    session = await startSession('wasm');
-    playground = await PlaygroundPage.open(session.context, session.site.url);
-  });
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const fixture = playgroundSession('wasm');
 
   it('has no serious or critical violation once the model is loaded', async () => {
-    expect(await seriousViolations(playground.page)).toEqual([]);
+    expect(await seriousViolations(fixture.playground.page)).toEqual([]);
   });
 
   it('has none after a run with a ban, a disagreement mark and a token popover open', async () => {
-    const { page } = playground;
-    await playground.setPrompt('<story><angry>Tom was very angry.');
-    await playground.setMaxTokens(80);
-    await playground.setPaceStep(10);
-    await playground.setMode('angry', 'ban');
-    await playground.generate();
-    await playground.waitForEnd();
+    const { page } = fixture.playground;
+    await fixture.playground.setPrompt('<story><angry>Tom was very angry.');
+    await fixture.playground.setMaxTokens(80);
+    await fixture.playground.setPaceStep(10);
+    await fixture.playground.setMode('angry', 'ban');
+    await fixture.playground.generate();
+    await fixture.playground.waitForEnd();
     expect(await page.getByTestId('disagreement').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=token].tempted').count()).toBeGreaterThan(0);
     await page.getByTestId('token').nth(3).click();
@@ -37,10 +26,10 @@ describe('accessibility (axe-core), on WASM', () => {
   });
 
   it('has none with a fork open beside the run, its cost drawn and a token of it inspected', async () => {
-    const { page } = playground;
+    const { page } = fixture.playground;
     await page.locator('[data-testid=token][data-index="10"]').click();
     await page.getByTestId('fork-here').click();
-    await playground.setMode('angry', 'allow');
+    await fixture.playground.setMode('angry', 'allow');
     await page.getByTestId('fork-run').click();
     await page.locator('[data-testid=fork-status]:not([data-ended=""])').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('controls-target').count()).toBe(1);
@@ -51,7 +40,7 @@ describe('accessibility (axe-core), on WASM', () => {
   });
 
   it('has none with every panel open and "Inspect a text" and "Measure" answered', async () => {
-    const { page } = playground;
+    const { page } = fixture.playground;
     for (const summary of await page.locator('details > summary').all()) await summary.click();
     await page.getByTestId('inspect-example').first().click();
     await page.getByTestId('inspect-run').click();
@@ -63,7 +52,7 @@ describe('accessibility (axe-core), on WASM', () => {
   });
 
   it('reaches every control with Tab, in one pass', async () => {
-    const { page } = playground;
+    const { page } = fixture.playground;
     const controls = await page.evaluate(() => {
       const selector = 'button, input, select, textarea, summary, a[href], [tabindex="0"]';
       const shown = [...document.querySelectorAll<HTMLElement>(selector)].filter(
@@ -101,7 +90,7 @@ describe('accessibility (axe-core), on WASM', () => {
   });
 
   it('broke no rule of the Content-Security-Policy while axe ran', () => {
-    expect(session.cspReports).toEqual([]);
-    expect(playground.errors).toEqual([]);
+    expect(fixture.session.cspReports).toEqual([]);
+    expect(fixture.playground.errors).toEqual([]);
   });
 });

@@ -1,47 +1,38 @@
 import LZString from 'lz-string';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PlaygroundPage } from './harness/playground';
-import { expectNothingBroken, startSession, type Session } from './harness/session';
+import { playgroundSession } from './harness/playground-session';
+import { expectNothingBroken } from './harness/session';
 
 const PROMPT = '<story><happy>Once upon a time';
 
 describe('the same randomness at every step, on WASM', () => {
-  let session: Session;
-  let playground: PlaygroundPage;
-
-  beforeAll(async () => {
-    session = await startSession('wasm');
-    playground = await PlaygroundPage.open(session.context, session.site.url);
-  });
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const fixture = playgroundSession('wasm');
 
   it('a ban of a tag the model was not choosing leaves the text as it was up to where the tag was chosen', async () => {
-    const tagNames = await playground.page
+    const tagNames = await fixture.playground.page
       .locator('[data-testid^=tag-row-]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.replace('tag-row-', '')));
-    await playground.setPrompt(PROMPT);
-    await playground.setMaxTokens(80);
-    await playground.setPaceStep(9);
-    await playground.setSeed(3);
-    await playground.generate();
-    await playground.waitForEnd();
-    const free = (await playground.exportTranscript()).tokens;
+    await fixture.playground.setPrompt(PROMPT);
+    await fixture.playground.setMaxTokens(80);
+    await fixture.playground.setPaceStep(9);
+    await fixture.playground.setSeed(3);
+    await fixture.playground.generate();
+    await fixture.playground.waitForEnd();
+    const free = (await fixture.playground.exportTranscript()).tokens;
     const texts = free.map((t) => t.text);
     // The first tag the model chose after the first generated token: it was not choosing it until then.
     const at = texts.findIndex((text, i) => i > 0 && tagNames.includes(text.slice(1, -1)) && /^<.+>$/.test(text));
     expect(at).toBeGreaterThan(0);
     const tag = texts[at].slice(1, -1);
 
-    await playground.setMode(tag, 'ban');
-    await playground.generate();
-    await playground.waitForEnd();
-    const banned = (await playground.exportTranscript()).tokens;
+    await fixture.playground.setMode(tag, 'ban');
+    await fixture.playground.generate();
+    await fixture.playground.waitForEnd();
+    const banned = (await fixture.playground.exportTranscript()).tokens;
     expect(banned.slice(0, at).map((t) => t.token)).toEqual(free.slice(0, at).map((t) => t.token));
     expect(banned[at].text).not.toBe(`<${tag}>`);
-    await playground.setMode(tag, 'allow');
+    await fixture.playground.setMode(tag, 'allow');
   });
 
   it('opens a link of the earlier sampler with its settings and a message, and replays nothing', async () => {
@@ -55,8 +46,8 @@ describe('the same randomness at every step, on WASM', () => {
       timeline: [],
       pace: 12,
     };
-    const link = `${session.site.url}#s=${LZString.compressToEncodedURIComponent(JSON.stringify(old))}`;
-    const opened = await PlaygroundPage.open(session.context, link);
+    const link = `${fixture.session.site.url}#s=${LZString.compressToEncodedURIComponent(JSON.stringify(old))}`;
+    const opened = await PlaygroundPage.open(fixture.session.context, link);
     try {
       await opened.page.getByTestId('link-notice').waitFor();
       expect(await opened.page.getByTestId('link-notice').textContent()).toMatch(
@@ -73,5 +64,5 @@ describe('the same randomness at every step, on WASM', () => {
   });
 
   it('broke no rule of the Content-Security-Policy, and fetched nothing from another origin', () =>
-    expectNothingBroken(session, playground.errors));
+    expectNothingBroken(fixture.session, fixture.playground.errors));
 });

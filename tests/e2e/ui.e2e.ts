@@ -1,35 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readTagGroups } from '../../models/recipe/load-node';
 import { sentenceTags } from '../../src/steering/tags';
 import { PlaygroundPage } from './harness/playground';
-import { expectNothingBroken, startSession, type Session } from './harness/session';
+import { playgroundSession } from './harness/playground-session';
+import { expectNothingBroken } from './harness/session';
 import { parseCsv } from '../unit/support/csv';
 
 describe('the playground as a newcomer meets it, on WASM', () => {
-  let session: Session;
-  let playground: PlaygroundPage;
-
-  beforeAll(async () => {
-    session = await startSession('wasm');
-    playground = await PlaygroundPage.open(session.context, session.site.url);
-  });
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const fixture = playgroundSession('wasm');
 
   it('takes shortcuts after a click on a radio and on a slider; a text field still takes the keys', async () => {
-    const page = playground.page;
+    const page = fixture.playground.page;
     const rows = page.locator('[data-testid^=tag-row-]');
     const first = (await rows.first().getAttribute('data-testid'))!.replace('tag-row-', '');
-    await playground.setMaxTokens(8);
-    await playground.setMode('angry', 'ban');
+    await fixture.playground.setMaxTokens(8);
+    await fixture.playground.setMode('angry', 'ban');
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('radio');
     await page.keyboard.press('1');
     expect(await page.getByTestId(`tag-row-${first}`).getAttribute('data-mode')).toBe('ban');
     await page.keyboard.press('g');
-    expect(['max-tokens', 'end-of-text']).toContain(await playground.waitForEnd());
-    expect(await playground.tokenCount()).toBeGreaterThan(0);
+    expect(['max-tokens', 'end-of-text']).toContain(await fixture.playground.waitForEnd());
+    expect(await fixture.playground.tokenCount()).toBeGreaterThan(0);
 
     await page.getByLabel(`boost <${first}>`).click();
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('range');
@@ -42,17 +33,17 @@ describe('the playground as a newcomer meets it, on WASM', () => {
   });
 
   it('closes the token popover on "Regenerate from here"', async () => {
-    const page = playground.page;
+    const page = fixture.playground.page;
     await page.getByTestId('token').nth(2).click();
     await page.getByTestId('token-popover').waitFor();
     await page.getByRole('button', { name: 'Regenerate from here' }).click();
     expect(await page.getByTestId('token-popover').count()).toBe(0);
-    await playground.waitForEnd();
+    await fixture.playground.waitForEnd();
     expect(await page.getByTestId('token-popover').count()).toBe(0);
   });
 
   it('names the lines in a legend below the plot, and says what the controls do', async () => {
-    const page = playground.page;
+    const page = fixture.playground.page;
     const plot = await page.locator('[data-testid=chart] .u-over').boundingBox();
     const legend = page.locator('[data-testid=chart] .u-legend');
     const box = await legend.boundingBox();
@@ -71,15 +62,15 @@ describe('the playground as a newcomer meets it, on WASM', () => {
   });
 
   it('says a shared link is replaying, and skips to the end on request', async () => {
-    const page = playground.page;
-    await playground.setMaxTokens(40);
-    await playground.setPaceStep(1);
-    await playground.generate();
-    await playground.waitForTokens(2);
+    const page = fixture.playground.page;
+    await fixture.playground.setMaxTokens(40);
+    await fixture.playground.setPaceStep(1);
+    await fixture.playground.generate();
+    await fixture.playground.waitForTokens(2);
     await page.getByTestId('stop').click();
-    await playground.waitForEnd();
-    const link = await playground.copyShareLink();
-    const replay = await PlaygroundPage.open(session.context, link);
+    await fixture.playground.waitForEnd();
+    const link = await fixture.playground.copyShareLink();
+    const replay = await PlaygroundPage.open(fixture.session.context, link);
     try {
       await replay.page.getByTestId('replay-notice').waitFor();
       expect(await replay.page.getByTestId('replay-notice').textContent()).toMatch(/Replaying a shared run/);
@@ -95,15 +86,15 @@ describe('the playground as a newcomer meets it, on WASM', () => {
   });
 
   it('exports the logits, the top 5 and the timeline as CSV, as the JSON has them', async () => {
-    await playground.setMaxTokens(10);
-    await playground.setPaceStep(10);
-    await playground.stepTo(3);
-    await playground.setMode('angry', 'ban');
-    await playground.setRange('boost <happy>', 2.5);
-    await playground.resume();
-    await playground.waitForEnd();
-    const transcript = await playground.exportTranscript();
-    const tokens = parseCsv(await playground.exportCsv());
+    await fixture.playground.setMaxTokens(10);
+    await fixture.playground.setPaceStep(10);
+    await fixture.playground.stepTo(3);
+    await fixture.playground.setMode('angry', 'ban');
+    await fixture.playground.setRange('boost <happy>', 2.5);
+    await fixture.playground.resume();
+    await fixture.playground.waitForEnd();
+    const transcript = await fixture.playground.exportTranscript();
+    const tokens = parseCsv(await fixture.playground.exportCsv());
     const tags = transcript.tags.length;
     expect(tokens[0].slice(5 + tags, 5 + 2 * tags)).toEqual(transcript.tags.map((t) => `logit_${t}`));
     expect(tokens[0].slice(5 + 2 * tags)).toEqual([
@@ -123,14 +114,14 @@ describe('the playground as a newcomer meets it, on WASM', () => {
       const picked = token.top.findIndex((t) => t.token === token.token);
       if (picked >= 0 && !token.inserted) expect(top[3 * picked + 1]).toBe(token.text);
     });
-    expect(parseCsv(await playground.exportTimelineCsv())).toEqual([
+    expect(parseCsv(await fixture.playground.exportTimelineCsv())).toEqual([
       ['token_index', 'change', 'tag', 'mode', 'boost', 'alarm', 'threshold'],
       ['3', 'mode', 'angry', 'ban', '', '', ''],
       ['3', 'boost', 'happy', '', '2.5', '', ''],
     ]);
-    await playground.page.getByTestId('reset-tags').click();
+    await fixture.playground.page.getByTestId('reset-tags').click();
   });
 
   it('broke no rule of the Content-Security-Policy, and fetched nothing from another origin', () =>
-    expectNothingBroken(session, playground.errors));
+    expectNothingBroken(fixture.session, fixture.playground.errors));
 });
