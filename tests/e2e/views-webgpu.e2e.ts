@@ -40,6 +40,35 @@ describe('the sampler, the alarm, "Measure", "Inspect a text" and the strength m
     await session?.close();
   });
 
+  it('a fork with the policy unchanged writes the run again; with a ban, no banned tag and a cost of control', async () => {
+    const page = playground.page;
+    const texts = free.tokens.map((t) => t.text);
+    const at = texts.findIndex((text, i) => i > 1 && /^<.+>$/.test(text) && free.tags.includes(text.slice(1, -1)));
+    expect(at).toBeGreaterThan(1);
+    const fork = async (): Promise<NonNullable<Transcript['fork']>> => {
+      await page.locator('[data-testid=token][data-index="1"]').click();
+      await page.getByTestId('fork-here').click();
+      await page.getByTestId('fork-run').click();
+      await page.locator('[data-testid=fork-status]:not([data-ended=""])').waitFor({ timeout: 180_000 });
+      return (await playground.exportTranscript()).fork!;
+    };
+    const same = await fork();
+    expect(same.tokens.map((t) => t.token)).toEqual(free.tokens.slice(2).map((t) => t.token));
+    expect(same.partAt).toBeNull();
+    await page.getByTestId('fork-close').click();
+    const tag = texts[at].slice(1, -1);
+    await page.locator('[data-testid=token][data-index="1"]').click();
+    await page.getByTestId('fork-here').click();
+    await playground.setMode(tag, 'ban');
+    await page.getByTestId('fork-run').click();
+    await page.locator('[data-testid=fork-status]:not([data-ended=""])').waitFor({ timeout: 180_000 });
+    const banned = (await playground.exportTranscript()).fork!;
+    expect(banned.tokens.some((t) => t.text === `<${tag}>`)).toBe(false);
+    expect(banned.partAt).toBeLessThanOrEqual(at);
+    expect(banned.klSum).toBeGreaterThan(0);
+    await page.getByTestId('fork-close').click();
+  });
+
   it('a ban of a tag the model was not choosing leaves the text as it was up to where the tag was chosen', async () => {
     const texts = free.tokens.map((t) => t.text);
     const at = texts.findIndex((text, i) => i > 0 && free.tags.includes(text.slice(1, -1)) && /^<.+>$/.test(text));
