@@ -70,6 +70,8 @@ export class RunState {
   run = $state.raw<RunView | null>(null);
   /** The loaded model's tag groups. */
   groups = $state.raw<TagGroup[]>([]);
+  /** The loaded model as a share link names it: the site's folder (`MODEL_DIR`), or a model the user opened. */
+  model = $state(MODEL_DIR);
 
   /** The policy between runs; during a run it is what the worker last reported. */
   private idlePolicy = $state.raw<Policy>({});
@@ -124,7 +126,7 @@ export class RunState {
         initialPolicy: this.policy,
         timeline: [],
         alarm: this.alarm,
-        model: MODEL_DIR,
+        model: this.model,
         backend: null,
       };
     // A run stopped by hand is shared as far as it went, so the link replays exactly what was seen.
@@ -135,7 +137,7 @@ export class RunState {
       maxNewTokens,
       timeline: run.timeline,
       pace,
-      model: MODEL_DIR,
+      model: this.model,
       backend: run.backend,
     };
   });
@@ -147,6 +149,20 @@ export class RunState {
     this.alarmAction = state.alarm.action;
     this.idlePolicy = state.initialPolicy;
     this.run = null;
+  }
+
+  /**
+   * Another model is loaded: the run on the page and the tag controls (whose tags it may lack) are cleared,
+   * and the prompt starts over from `prompt`.
+   */
+  switchModel(model: string, groups: TagGroup[], prompt: string): void {
+    this.queue.clear();
+    this.run = null;
+    this.live = [];
+    this.idlePolicy = {};
+    this.model = model;
+    this.groups = groups;
+    this.settings.prompt = prompt;
   }
 
   /** What a run started now asks for: a shared state as it is, or the controls with the current policy. */
