@@ -123,6 +123,7 @@ async function stream(page: Page, newTokens: number, seed: number): Promise<Stre
       timeline: timelineFor(left),
       pace: 0,
       alarm: DEFAULT_ALARM,
+      measurement: null,
       // The built playground's model folder, so the page replays the state.
       model: servedModelDir(),
       backend: null,

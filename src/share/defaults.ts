@@ -20,5 +20,6 @@ export function defaultShareState(): ShareState {
     alarm: { ...DEFAULT_ALARM },
     model: MODEL_DIR,
     backend: null,
+    measurement: null,
   };
 }

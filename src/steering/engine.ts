@@ -1,4 +1,5 @@
 import { strongestTemptation, type Alarm, type AlarmHit } from './alarm';
+import { certainCost, controlCost } from './control-cost';
 import { applyPolicy } from './hook';
 import { applyChange, type Policy, type PolicyChange } from './policy';
 import { keyedUniform } from './random';
@@ -27,6 +28,12 @@ export interface GenerationSettings {
   timeline?: TimelineEntry[];
   /** Without one, no step is checked for temptation. */
   alarm?: Alarm;
+  /**
+   * Tokens already generated, to go on from (a fork): read after the prompt one at a time, exactly as the run
+   * that wrote them read them, and counted as its first tokens, so the first new step has index
+   * `prefix.length` and draws with that step's keyed randomness. No step is returned for them.
+   */
+  prefix?: number[];
 }
 
 export interface Step {
@@ -48,6 +55,12 @@ export interface Step {
   applied?: Policy;
   /** Set when the alarm is to pause or stop here: a banned tag passed its threshold before the ban. */
   alarm?: AlarmHit;
+  /**
+   * The cost of control at this step, KL(q‖p) in nats (`controlCost`): p the model's own next-token
+   * distribution, q the one after the policy (for an inserted token, certainty of it), both at temperature 1
+   * before top-k and top-p. 0 where the policy changed nothing.
+   */
+  kl: number;
 }
 
 /** How many alternatives each step keeps, for the popover and the export. */
@@ -68,7 +81,8 @@ export class Generation {
   alarm: Alarm | null;
   stopped: StopReason | null = null;
   private readonly scheduled: TimelineEntry[];
-  private pending: number[];
+  /** What the model has still to read, one call each: the prompt, then any prefix token by token, then each pick. */
+  private pending: number[][];
   private readonly tagIds: Map<string, number>;
   /** Tag names in the order of a step's `tagProbs`. */
   private readonly tagNames: string[];
@@ -83,7 +97,9 @@ export class Generation {
     this.policy = settings.initialPolicy;
     this.alarm = settings.alarm ?? null;
     this.scheduled = [...(settings.timeline ?? [])].sort((a, b) => a.tokenIndex - b.tokenIndex);
-    this.pending = [...settings.promptIds];
+    const prefix = settings.prefix ?? [];
+    this.tokens.push(...prefix);
+    this.pending = [[...settings.promptIds], ...prefix.map((token) => [token])];
     this.tagIds = new Map(allTags(groups).map((t) => [t.name, t.id]));
     this.tagNames = allTags(groups).map((t) => t.name);
     this.groupMembers = groupMembersOf(groups);
@@ -97,6 +113,17 @@ export class Generation {
     else if (change.kind !== 'insert') this.policy = applyChange(this.policy, change, this.groupMembers);
   }
 
+  /**
+   * Reads one more token of a prefix; false once only the last read is left, which the next `step` makes. A
+   * caller that must stay responsive reads a long prefix this way between its messages; `step` reads whatever
+   * is left itself.
+   */
+  async readAhead(): Promise<boolean> {
+    if (this.pending.length <= 1 || this.stopped) return false;
+    await this.model.next(this.pending.shift()!);
+    return true;
+  }
+
   async step(): Promise<Step | null> {
     if (this.stopped) return null;
     while (this.scheduled.length > 0 && this.scheduled[0].tokenIndex <= this.tokens.length)
@@ -104,7 +131,8 @@ export class Generation {
     const contextLength = this.settings.promptIds.length + this.tokens.length;
     if (this.tokens.length >= this.settings.maxNewTokens) return this.stop('max-tokens');
     if (contextLength >= this.model.maxLength) return this.stop('context-full');
-    const raw = await this.model.next(this.pending);
+    while (await this.readAhead());
+    const raw = await this.model.next(this.pending.shift()!);
     const previous =
       this.tokens.length > 0 ? this.tokens[this.tokens.length - 1] : (this.settings.promptIds.at(-1) ?? null);
     const hooked = applyPolicy(raw, this.groups, this.policy, previous);
@@ -122,6 +150,10 @@ export class Generation {
       top: alternatives(hooked.logits, TOP_ALTERNATIVES),
       inserted: insertedTag !== undefined,
       policyVersion: this.timeline.length,
+      kl:
+        insertedTag !== undefined
+          ? certainCost(raw, insertedTag, hooked.rawLogZ)
+          : controlCost(raw, hooked.logits, hooked.rawLogZ),
     };
     if (this.policy !== this.lastApplied) step.applied = this.lastApplied = this.policy;
     const alarm = this.alarm;
@@ -131,7 +163,7 @@ export class Generation {
         : null;
     if (alarm && tempted) step.alarm = { ...tempted, ...alarm };
     this.tokens.push(token);
-    this.pending = [token];
+    this.pending = [[token]];
     if (token === this.model.endOfText && !step.inserted) this.stopped = 'end-of-text';
     else if (step.alarm?.action === 'stop') this.stopped = 'alarm';
     return step;

@@ -1,3 +1,4 @@
+import { logSumExp } from './control-cost';
 import { ruleOf, type Policy } from './policy';
 import { allTags, type TagGroup } from './tags';
 
@@ -7,15 +8,8 @@ export interface HookResult {
   /** Every tag's raw logit and probability before the policy touched them, in `allTags(groups)` order. */
   tagLogits: number[];
   tagProbs: number[];
-}
-
-function logSumExp(values: ArrayLike<number>): number {
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
-  if (max === -Infinity) return -Infinity;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += Math.exp(values[i] - max);
-  return max + Math.log(sum);
+  /** log Σ exp(raw logits): the model's own normaliser, which the cost of control reuses. */
+  rawLogZ: number;
 }
 
 /**
@@ -73,5 +67,5 @@ export function applyPolicy(
     logits.fill(-Infinity);
     logits[certain] = 0;
   }
-  return { logits, tagLogits, tagProbs };
+  return { logits, tagLogits, tagProbs, rawLogZ: logZ };
 }

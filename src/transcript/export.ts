@@ -1,5 +1,7 @@
 import { TOP_ALTERNATIVES } from '../steering/engine';
 import type { PolicyChange } from '../steering/policy';
+import type { TokenStep } from '../worker/api';
+import { runningSum } from './fork';
 import type { Transcript } from './types';
 
 /**
@@ -28,9 +30,14 @@ const ranks = Array.from({ length: TOP_ALTERNATIVES }, (_, i) => i + 1);
  * One row per token, for spreadsheets and pandas: index, token id, text, inserted, policy version, each
  * tag's probability before the policy (`p_<tag>`) and its logit (`logit_<tag>`), then the top alternatives
  * after the policy, most likely first (`top1_id`, `top1_text`, `top1_p`, …; the text from `vocabulary`, each
- * token's text on its own), blank where a step kept fewer.
+ * token's text on its own), blank where a step kept fewer, and last the cost of control at the token (`kl`,
+ * KL(steered‖model) in nats) and its running sum (`kl_sum`). The run's tokens, or those given (a fork's).
  */
-export function transcriptToCsv(transcript: Transcript, vocabulary: readonly string[]): string {
+export function transcriptToCsv(
+  transcript: Transcript,
+  vocabulary: readonly string[],
+  tokens: readonly TokenStep[] = transcript.tokens,
+): string {
   const header = [
     'index',
     'token_id',
@@ -40,8 +47,11 @@ export function transcriptToCsv(transcript: Transcript, vocabulary: readonly str
     ...transcript.tags.map((tag) => `p_${tag}`),
     ...transcript.tags.map((tag) => `logit_${tag}`),
     ...ranks.flatMap((rank) => [`top${rank}_id`, `top${rank}_text`, `top${rank}_p`]),
+    'kl',
+    'kl_sum',
   ];
-  const rows = transcript.tokens.map((t) => [
+  const sums = runningSum(tokens.map((t) => t.kl));
+  const rows = tokens.map((t, row) => [
     t.index,
     t.token,
     t.text,
@@ -53,8 +63,15 @@ export function transcriptToCsv(transcript: Transcript, vocabulary: readonly str
       const alternative = t.top[i];
       return alternative ? [alternative.token, vocabulary[alternative.token] ?? '', alternative.prob] : ['', '', ''];
     }),
+    t.kl,
+    sums[row],
   ]);
   return csvTable([header, ...rows]);
+}
+
+/** The fork's own tokens (from index `at + 1`) in the tokens' CSV's columns; null when the transcript has no fork. */
+export function forkToCsv(transcript: Transcript, vocabulary: readonly string[]): string | null {
+  return transcript.fork ? transcriptToCsv(transcript, vocabulary, transcript.fork.tokens) : null;
 }
 
 /** A change's fields in the timeline's columns: kind, tag, mode, boost, alarm, threshold (blank where it has none). */

@@ -2,12 +2,13 @@ import { errorText } from '../error-text';
 import { MODEL_DIR, MODEL_NAME } from '../model/model-name';
 import { isOwnModelId, ownFailureKind, ownModel, parseJsonFile, type OwnModel } from '../model/own-model';
 import type { InspectResult } from '../inspect/inspect';
-import type { MeasureProgress, MeasureResult } from '../worker/api';
+import type { MeasureProgress, MeasureRequest, MeasureResult } from '../worker/api';
 import { modelFacts, type ModelFacts } from '../model/model-facts';
 import { keepForOffline, startOffline } from '../offline/offline';
 import { FACT_FILES } from '../worker/model-files';
 import { decodeShareState } from '../share/codec';
 import { defaultShareState } from '../share/defaults';
+import type { ShareFork } from '../share/fork';
 import { LIMITS } from '../share/limits';
 import { SHARE_VERSION, type ShareState } from '../share/state';
 import type { AlarmAction } from '../steering/alarm';
@@ -24,6 +25,7 @@ import { modelFromDrop, modelFromPicker, modelFromSite } from './own-model-files
 import { RunState, type RunView } from './run-state.svelte';
 import { useTagColours } from './tag-style';
 import { measureMemory, type TestHooks } from './test-hooks';
+import { shareHash } from './share-link';
 import { remoteCallback } from './worker-client';
 import { WorkerSession } from './worker-session';
 
@@ -106,7 +108,10 @@ export class Playground {
   openError = $state.raw<OpenError | null>(null);
   /** The tag groups in force and where they came from. */
   tagVocabulary = $state.raw<TagVocabularyView | null>(null);
-  readonly runs = new RunState((run, kind) => this.runFailed(run, kind));
+  readonly runs = new RunState(
+    (run, kind) => this.runFailed(run, kind),
+    (run) => this.runEnded(run),
+  );
   readonly testHooks = testHooksWanted();
 
   private tagger = $state.raw<Tagger | null>(null);
@@ -331,8 +336,13 @@ export class Playground {
    */
   async resumeAfterFault(device: DeviceChoice): Promise<void> {
     const kept = this.runs.run;
+    const fork = this.runs.fork;
     if (!(await this.load(device, () => this.resumeAfterFault(device)))) return;
-    if (kept && this.runs.run === kept) this.continueFrom(kept);
+    // A fork that failed runs again from its start, as it was shared; else the run goes on from its text.
+    if (fork?.run && this.runs.fork === fork && fork.run.ended === 'error') {
+      const shared = this.runs.shareState.fork;
+      if (shared) this.forkAt(fork.at, { ...shared, maxNewTokens: fork.maxNewTokens });
+    } else if (kept && this.runs.run === kept) this.continueFrom(kept);
   }
 
   /** Restores the controls from a share link's text and replays it; a bad link leaves defaults and a message. */
@@ -342,7 +352,8 @@ export class Playground {
     const needed = linkModel(text);
     // A model the page can load (one the user opens, or the site's own): the link waits for it.
     if (needed !== null && needed !== this.modelId && (isOwnModelId(needed) || needed === MODEL_DIR)) {
-      if (this.runs.running) this.stop();
+      if (this.runs.busy) this.stop();
+      this.linkFork = null;
       this.pendingLink = text;
       this.noticeOffersBuiltIn = needed === MODEL_DIR;
       this.notice = isOwnModelId(needed)
@@ -354,7 +365,8 @@ export class Playground {
       return;
     }
     const result = decodeShareState(text, this.runs.tags);
-    if (this.runs.running) this.stop();
+    if (this.runs.busy) this.stop();
+    this.linkFork = null;
     this.runs.restore(result.state);
     if (!result.ok) {
       this.notice =
@@ -378,15 +390,37 @@ export class Playground {
         : null;
     this.start(result.state);
     this.replaying = this.runs.run?.request ?? null;
+    this.linkFork = result.state.fork ?? null;
+  }
+
+  /** The fork a shared link carries, to replay once its run has: the link replays the run, then the fork. */
+  private linkFork: ShareFork | null = null;
+
+  /** A run or fork ended: a shared run that carries a fork goes on to replay it. */
+  private runEnded(run: RunView): void {
+    const fork = this.linkFork;
+    if (!fork || run.request !== this.replaying) return;
+    this.linkFork = null;
+    if (run.ended === 'error') return;
+    if (run.tokens.length <= fork.at) {
+      this.notice =
+        `This link's fork goes on after token ${fork.at}, but its run wrote only ${run.tokens.length} ` +
+        'tokens here, so the fork was not replayed.';
+      return;
+    }
+    if (this.forkAt(fork.at, fork)) this.replaying = this.runs.fork?.run?.request ?? null;
   }
 
   /** The request of the run that replays a shared link (a run's request stays one object all run). */
   private replaying = $state.raw<RunView['request'] | null>(null);
 
-  /** Whether a shared link is replaying at its recorded pace, which the page says. */
+  /** Whether a shared link (its run, or then its fork) is replaying at its recorded pace, which the page says. */
   get replayingLink(): boolean {
+    if (this.replaying === null) return false;
     const run = this.runs.run;
-    return this.replaying !== null && run?.request === this.replaying && run.ended === null;
+    const fork = this.runs.fork?.run;
+    if (run?.request === this.replaying) return run.ended === null || this.linkFork !== null;
+    return fork?.request === this.replaying && fork.ended === null;
   }
 
   /** "Skip to the end" of a shared run: the same tokens, as fast as the model goes. */
@@ -399,11 +433,49 @@ export class Playground {
   start(replay?: ShareState, stepping = false): void {
     const session = this.session;
     if (!session || this.phase !== 'ready' || !this.backend || this.measuring) return;
+    // A new run from the controls: they act on the run again, and its fork closes.
+    if (!replay) this.closeFork();
     const request = this.runs.request(replay);
     const receive = this.runs.begin(request, this.backend.backend, stepping);
     session.api
       .start(request, remoteCallback(receive), stepping)
       .catch((error: unknown) => this.runs.failStart(request, errorText(error)));
+  }
+
+  /**
+   * Opens a fork after token `index` of the run on the page, which must have ended; the tag controls then act on
+   * it. With `shared` (a link's fork) it runs at once with that fork's policy, alarm and timeline.
+   */
+  forkAt(index: number, shared?: ShareFork): boolean {
+    if (this.phase !== 'ready' || this.measuring || this.runs.running) return false;
+    if (this.runs.forkRunning) void this.session?.api.stop();
+    if (!this.runs.openFork(index, shared?.initialPolicy, shared?.alarm)) return false;
+    if (shared) this.runFork(shared);
+    return true;
+  }
+
+  /** Runs the open fork from its start with the policy and alarm the controls hold (or a shared fork's). */
+  runFork(shared?: ShareFork): void {
+    const session = this.session;
+    if (!session || this.phase !== 'ready' || !this.backend || this.measuring || this.runs.running) return;
+    const request = this.runs.forkRequest(shared);
+    if (!request) return;
+    const receive = this.runs.beginFork(request, this.backend.backend);
+    if (!receive) return;
+    session.api
+      .start(request, remoteCallback(receive), false)
+      .catch((error: unknown) => this.runs.failStart(request, errorText(error)));
+  }
+
+  /** Closes the fork (stopping it if it runs): the tag controls act on the run again. */
+  closeFork(): void {
+    const fork = this.runs.fork;
+    if (!fork) return;
+    if (this.runs.forkRunning) void this.session?.api.stop();
+    this.runs.closeFork();
+    // The address bar's link, which a reload replays, no longer carries it.
+    if (fork.run && this.runs.run?.ended != null)
+      history.replaceState(null, '', shareHash($state.snapshot(this.runs.shareState)));
   }
 
   /** Starts again with the prompt plus the text generated before token `index`, same settings, fresh timeline. */
@@ -446,21 +518,33 @@ export class Playground {
 
   /**
    * Measures the current settings and policy over `samples` seeds from the seed (or the last run's starting
-   * policy and timeline, `withTimeline`); see `WorkerApi.measure`.
+   * policy and timeline, `withTimeline`), or exactly a given request (a shared measurement's); see
+   * `WorkerApi.measure`. The result is shared with the run from then on.
    */
   async measure(
-    { samples, within, withTimeline }: { samples: number; within: number; withTimeline: boolean },
+    what: { samples: number; within: number; withTimeline: boolean } | MeasureRequest,
     onProgress: (progress: MeasureProgress) => void,
   ): Promise<MeasureResult> {
     if (!this.session || this.phase !== 'ready') throw new Error('The model is not loaded yet.');
-    const { version: _, ...last } = $state.snapshot(this.runs.shareState);
-    const run = withTimeline ? last : this.runs.request();
+    let request: MeasureRequest;
+    if ('run' in what) request = what;
+    else {
+      const {
+        version: _,
+        model: _model,
+        backend: _backend,
+        measurement: _m,
+        fork: _fork,
+        ...last
+      } = $state.snapshot(this.runs.shareState);
+      const run = what.withTimeline ? last : this.runs.request();
+      request = { run, samples: what.samples, threshold: this.runs.threshold, within: what.within };
+    }
     this.measuring = true;
     try {
-      return await this.session.api.measure(
-        { run, samples, threshold: this.runs.threshold, within },
-        remoteCallback(onProgress),
-      );
+      const result = await this.session.api.measure(request, remoteCallback(onProgress));
+      this.runs.measurement = { ...result.request, summary: result.summary };
+      return result;
     } finally {
       this.measuring = false;
     }
@@ -476,7 +560,7 @@ export class Playground {
 
   setPace(tokensPerSecond: number): void {
     this.runs.settings.pace = tokensPerSecond;
-    if (this.runs.running) void this.session?.api.setPace(tokensPerSecond);
+    if (this.runs.busy) void this.session?.api.setPace(tokensPerSecond);
   }
 
   /**
@@ -485,7 +569,9 @@ export class Playground {
    */
   private runFailed(run: RunView, kind: RunErrorKind): void {
     this.discardWorker();
-    this.failed(runFault(kind, run.error, run.tokens.length, run.backend, this.remedies));
+    // A fork's tokens are counted from its start, which "Resume" goes back to (`resumeAfterFault`).
+    const written = run === this.runs.fork?.run ? 0 : run.tokens.length;
+    this.failed(runFault(kind, run.error, written, run.backend, this.remedies));
   }
 
   /** The worker died (an error event) or stopped answering the watchdog. */
@@ -515,6 +601,7 @@ export class Playground {
       version: SHARE_VERSION,
       model: this.modelId,
       backend: kept.backend,
+      measurement: null,
       ...kept.request,
       prompt: settings.prompt,
       maxNewTokens,

@@ -10,7 +10,7 @@ import type { Step, StopReason } from '../steering/engine';
 import type { Policy, PolicyChange } from '../steering/policy';
 import type { TagGroup, VocabularyFile } from '../steering/tags';
 import type { TimelineEntry } from '../steering/timeline';
-import type { ShareState } from '../share/state';
+import type { RunSettings, SharedMeasurement } from '../share/state';
 
 export type DeviceChoice = 'auto' | 'webgpu' | 'wasm';
 export type Backend = 'webgpu' | 'wasm';
@@ -52,8 +52,14 @@ export interface LoadProgress {
   fraction: number | null;
 }
 
-/** A run as the worker needs it: everything a share link holds. */
-export type RunRequest = Omit<ShareState, 'version' | 'model' | 'backend'>;
+/** A run as the worker needs it: what a share link holds to replay it, and for a fork the text it goes on from. */
+export type RunRequest = RunSettings & {
+  /**
+   * A fork's start: the forked run's tokens up to and including the one forked at, read after the prompt as that
+   * run read them; the fork's first step has index `prefix.length` (see `GenerationSettings.prefix`).
+   */
+  prefix?: number[];
+};
 
 export type RunEnd = StopReason | 'user' | 'error';
 
@@ -96,16 +102,12 @@ export interface StepBatch {
   promptLength: number;
 }
 
-export interface MeasureRequest {
-  /** The prompt, first seed, sampling, tokens per sample, starting policy and timeline of every sample. */
-  run: RunRequest;
-  /** Samples under the policy, with seeds `run.seed`, `run.seed + 1`, …; as many again free, on the same seeds. */
-  samples: number;
-  /** Pre-ban probability from which a banned tag counts as tempting. */
-  threshold: number;
-  /** Sentences after a lifted ban in which a comeback counts. */
-  within: number;
-}
+/**
+ * A measurement: `samples` under the policy with seeds `run.seed`, `run.seed + 1`, …, as many again free on the same
+ * seeds; `threshold`, the pre-ban probability from which a banned tag counts as tempting; `within`, the sentences
+ * after a lifted ban in which a comeback counts.
+ */
+export type MeasureRequest = Omit<SharedMeasurement, 'summary'>;
 
 export interface MeasureProgress {
   /** Samples drawn so far, of `total` (steered and free together). */

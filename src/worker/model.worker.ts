@@ -169,6 +169,9 @@ class ModelWorkerState {
     const encoded = tokenizer.encode(request.prompt, { add_special_tokens: false });
     // An empty prompt starts a fresh document, which in training always followed an end-of-text.
     const promptIds = encoded.length > 0 ? encoded : [lm.endOfText];
+    const vocabularySize = this.vocabulary.length;
+    if (request.prefix?.some((id) => !Number.isInteger(id) || id < 0 || id >= vocabularySize))
+      throw new Error('A fork was asked to go on from tokens this model does not have.');
     const generation = new Generation(this.faults?.wrap(lm) ?? lm, groups, {
       promptIds,
       seed: request.seed,
@@ -177,8 +180,11 @@ class ModelWorkerState {
       initialPolicy: request.initialPolicy,
       timeline: request.timeline,
       alarm: request.alarm,
+      prefix: request.prefix,
     });
     const texts = new TokenTexts(decoder(loaded), this.vocabulary);
+    // A character split over the fork's last shared token and its first own one comes out whole, as in the original.
+    for (const token of request.prefix ?? []) texts.next(token);
     return new RunLoop(
       generation,
       (step) => ({ ...step, text: texts.next(step.token) }),

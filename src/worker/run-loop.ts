@@ -153,6 +153,13 @@ export class RunLoop {
   /** Runs until the model ends, the user stops, or an error; every step is sent before this resolves. */
   async run(): Promise<RunEnd> {
     try {
+      // A fork first reads the text it goes on from, a token at a time, letting messages in between.
+      while (
+        !this.stopRequested &&
+        !this.failedWith &&
+        (await Promise.race([this.generation.readAhead(), this.failure]))
+      )
+        await this.yieldIfDue();
       for (;;) {
         if (this.failedWith) throw this.failedWith.error;
         if (this.stopRequested) return this.finish('user');
@@ -171,16 +178,19 @@ export class RunLoop {
           this.allowance = 0;
         }
         if (performance.now() - this.lastFlush >= BATCH_MS || this.paused || this.pace > 0) this.flush();
-        if (performance.now() - this.lastYield >= YIELD_MS) {
-          await this.yields.next();
-          this.lastYield = performance.now();
-        }
+        await this.yieldIfDue();
       }
     } catch (error) {
       return this.finish('error', await this.explain(error));
     } finally {
       this.yields.close();
     }
+  }
+
+  private async yieldIfDue(): Promise<void> {
+    if (performance.now() - this.lastYield < YIELD_MS) return;
+    await this.yields.next();
+    this.lastYield = performance.now();
   }
 
   /** Waits until the next token is due; true when woken early, so the loop re-checks its state first. */

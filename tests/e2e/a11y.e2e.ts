@@ -36,6 +36,20 @@ describe('accessibility (axe-core), on WASM', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('has none with a fork open beside the run, its cost drawn and a token of it inspected', async () => {
+    const { page } = playground;
+    await page.locator('[data-testid=token][data-index="10"]').click();
+    await page.getByTestId('fork-here').click();
+    await playground.setMode('angry', 'allow');
+    await page.getByTestId('fork-run').click();
+    await page.locator('[data-testid=fork-status]:not([data-ended=""])').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('controls-target').count()).toBe(1);
+    await page.locator('[data-testid=fork-token][data-index="12"]').click();
+    await page.getByTestId('fork-token-popover').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+  });
+
   it('has none with every panel open and "Inspect a text" and "Measure" answered', async () => {
     const { page } = playground;
     for (const summary of await page.locator('details > summary').all()) await summary.click();

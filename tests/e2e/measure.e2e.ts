@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import LZString from 'lz-string';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShareState } from '../../src/share/state';
 import type { MeasureResult } from '../../src/worker/api';
 import { PlaygroundPage } from './harness/playground';
 import { expectNothingBroken, startSession, type Session } from './harness/session';
@@ -12,9 +15,21 @@ function distinctPairs(sentences: string[][]): number | null {
   return share(new Set(pairs).size, pairs.length);
 }
 
+async function exportedJson(page: Page): Promise<MeasureResult> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('measure-json').click()]);
+  return JSON.parse(await readFile(await download.path(), 'utf8')) as MeasureResult;
+}
+
+/** The report as the page shows it, without the time it took. */
+const shownReport = async (page: Page) =>
+  (await page.getByTestId('measure-summary').textContent())!.replace(/ in [\d.]+ s:/, ':') +
+  (await page.getByTestId('measure-shares').textContent()) +
+  (await page.getByTestId('measure-temptation').allTextContents()).join('|');
+
 describe('measure a policy over many samples, on WASM', () => {
   let session: Session;
   let playground: PlaygroundPage;
+  let measured: MeasureResult;
 
   beforeAll(async () => {
     session = await startSession('wasm');
@@ -39,8 +54,8 @@ describe('measure a policy over many samples, on WASM', () => {
     await page.getByTestId('measure-summary').waitFor({ timeout: 180_000 });
     expect(await page.getByTestId('generate').isDisabled()).toBe(false);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('measure-json').click()]);
-    const result = JSON.parse(await readFile(await download.path(), 'utf8')) as MeasureResult;
+    const result = await exportedJson(page);
+    measured = result;
     expect(result.steered.map((s) => s.seed)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(result.free.map((s) => s.seed)).toEqual(result.steered.map((s) => s.seed));
     const steered = result.steered.flatMap((s) => s.sentences);
@@ -77,6 +92,40 @@ describe('measure a policy over many samples, on WASM', () => {
       return readFile(await file.path(), 'utf8');
     })();
     expect(csv.trim().split('\r\n')).toHaveLength(1 + steered.length + free.length);
+  });
+
+  it("shares the measurement's settings and summary, and a page opened from the link measures them again exactly", async () => {
+    const page = playground.page;
+    const link = await playground.copyShareLink();
+    const state = JSON.parse(
+      LZString.decompressFromEncodedURIComponent(new URL(link).hash.replace(/^#s=/, '')),
+    ) as ShareState;
+    expect(state.measurement).toEqual({ ...measured.request, summary: measured.summary });
+    expect(link.length).toBeLessThan(4_000);
+    // Unticked, the link leaves it out.
+    await page.getByTestId('share-measurement').uncheck();
+    const without = await playground.copyShareLink();
+    expect(JSON.parse(LZString.decompressFromEncodedURIComponent(new URL(without).hash.slice(3))).measurement).toBe(
+      null,
+    );
+    await page.getByTestId('share-measurement').check();
+
+    const opened = await PlaygroundPage.open(session.context, link);
+    const other = opened.page;
+    // The panel opens by itself on the link's measurement, as the measuring page showed it.
+    await other.getByTestId('measure-shared').waitFor();
+    expect(await shownReport(other)).toBe(await shownReport(page));
+    await opened.waitForEnd();
+    // Other controls do not matter: "Measure again" takes the link's settings.
+    await opened.setSeed(99);
+    await other.getByTestId('measure-again').click();
+    await other.getByTestId('measure-json').waitFor({ timeout: 180_000 });
+    const again = await exportedJson(other);
+    expect(again.request).toEqual(measured.request);
+    expect(again.summary).toEqual(measured.summary);
+    expect(again.steered).toEqual(measured.steered);
+    expect(opened.errors).toEqual([]);
+    await other.close();
   });
 
   it('cancels a long measurement, and Generate works again', async () => {

@@ -106,15 +106,18 @@ describe('the playground as a newcomer meets it, on WASM', () => {
     const tokens = parseCsv(await playground.exportCsv());
     const tags = transcript.tags.length;
     expect(tokens[0].slice(5 + tags, 5 + 2 * tags)).toEqual(transcript.tags.map((t) => `logit_${t}`));
-    expect(tokens[0].slice(5 + 2 * tags)).toEqual(
-      [1, 2, 3, 4, 5].flatMap((r) => [`top${r}_id`, `top${r}_text`, `top${r}_p`]),
-    );
+    expect(tokens[0].slice(5 + 2 * tags)).toEqual([
+      ...[1, 2, 3, 4, 5].flatMap((r) => [`top${r}_id`, `top${r}_text`, `top${r}_p`]),
+      'kl',
+      'kl_sum',
+    ]);
     expect(tokens).toHaveLength(transcript.tokens.length + 1);
     transcript.tokens.forEach((token, i) => {
       const row = tokens[i + 1];
       expect(row[2]).toBe(token.text);
       expect(row.slice(5 + tags, 5 + 2 * tags).map(Number)).toEqual(token.tagLogits);
-      const top = row.slice(5 + 2 * tags);
+      const top = row.slice(5 + 2 * tags, -2);
+      expect(Number(row.at(-2))).toBe(token.kl);
       expect(top.filter((_, k) => k % 3 !== 1).map(Number)).toEqual(token.top.flatMap((t) => [t.token, t.prob]));
       // The picked token is among the alternatives, named as the stream names it.
       const picked = token.top.findIndex((t) => t.token === token.token);

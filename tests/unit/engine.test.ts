@@ -140,6 +140,76 @@ describe('Generation', () => {
     expect(afterEmotion.every((t) => t === rude)).toBe(true);
   });
 
+  describe('a fork: going on from a prefix of a run', () => {
+    /** A `HashModel` that records what it was given at each call. */
+    class RecordingModel extends HashModel {
+      readonly calls: number[][] = [];
+      override async next(tokens: number[]): Promise<Float32Array> {
+        this.calls.push([...tokens]);
+        return super.next(tokens);
+      }
+    }
+    const AT = 17;
+
+    it('under the same policy writes the run itself from there, step for step, reading as the run read', async () => {
+      const model = new RecordingModel();
+      const original = await run(new Generation(model, groups, settings()));
+      const prefix = original.slice(0, AT + 1).map((s) => s.token);
+      const forkModel = new RecordingModel();
+      const fork = new Generation(forkModel, groups, settings({ prefix }));
+      expect(fork.tokens).toEqual(prefix);
+      const steps = await run(fork);
+      expect(steps[0].index).toBe(AT + 1);
+      expect(steps).toEqual(original.slice(AT + 1).map((s, i) => (i === 0 ? { ...s, applied: {} } : s)));
+      // The prompt in one call, then a token per call: the same reads, so the same arithmetic on any backend.
+      expect(forkModel.calls).toEqual(model.calls);
+      expect(steps.every((s) => s.kl === 0)).toBe(true);
+    });
+
+    it('under a ban: no banned tag from the fork on, the run itself until the model first picked it', async () => {
+      const happy = tagId('happy');
+      const model = () => new HashModel(1024, (l) => void (l[happy] += 3));
+      const original = await run(new Generation(model(), groups, settings()));
+      const prefix = original.slice(0, AT + 1).map((s) => s.token);
+      const fork = await run(
+        new Generation(model(), groups, settings({ prefix, initialPolicy: { happy: { mode: 'ban', boost: 0 } } })),
+      );
+      const parts = original.findIndex((s) => s.index > AT && s.token === happy);
+      expect(parts).toBeGreaterThan(AT);
+      expect(fork.some((s) => s.token === happy)).toBe(false);
+      expect(fork.slice(0, parts - AT - 1).map((s) => s.token)).toEqual(
+        original.slice(AT + 1, parts).map((s) => s.token),
+      );
+      expect(fork[parts - AT - 1].token).not.toBe(happy);
+      // <happy> always has some probability here, so every step pays for the ban.
+      expect(fork.every((s) => s.kl > 0)).toBe(true);
+    });
+
+    it('records a change at its own token index, after the prefix', async () => {
+      const prefix = [20, 21, 22];
+      const fork = new Generation(new HashModel(), groups, settings({ prefix, maxNewTokens: 10 }));
+      fork.change({ kind: 'mode', tag: 'sad', mode: 'ban' });
+      const steps = await run(fork, [[6, { kind: 'insert', tag: 'angry' }]]);
+      expect(fork.timeline.map((e) => e.tokenIndex)).toEqual([3, 6]);
+      expect(steps.map((s) => s.index)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+      expect(steps[3]).toMatchObject({ token: tagId('angry'), inserted: true });
+      // An inserted token costs −log of the probability the model gave it.
+      expect(steps[3].kl).toBeGreaterThan(0);
+    });
+
+    it('reads the prefix a token at a time with readAhead, and stops at maxNewTokens counting it', async () => {
+      const model = new RecordingModel();
+      const fork = new Generation(model, groups, settings({ prefix: [20, 21], maxNewTokens: 3 }));
+      expect(await fork.readAhead()).toBe(true);
+      expect(await fork.readAhead()).toBe(true);
+      expect(await fork.readAhead()).toBe(false);
+      expect(model.calls).toEqual([PROMPT, [20]]);
+      expect((await run(fork)).map((s) => s.index)).toEqual([2]);
+      expect(model.calls).toEqual([PROMPT, [20], [21]]);
+      expect(fork.stopped).toBe('max-tokens');
+    });
+  });
+
   describe('stops', () => {
     it('at maxNewTokens', async () => {
       const generation = new Generation(new HashModel(), groups, settings({ maxNewTokens: 7 }));

@@ -38,7 +38,7 @@ async function until(done: () => boolean): Promise<void> {
   expect(done(), 'the awaited state was reached').toBe(true);
 }
 
-function setUp(maxNewTokens = 40) {
+function setUp(maxNewTokens = 40, prefix?: number[]) {
   const model = new GatedModel();
   const generation = new Generation(model, groups, {
     promptIds: [tagId('story'), 12],
@@ -46,6 +46,7 @@ function setUp(maxNewTokens = 40) {
     sampling: DEFAULT_SAMPLING,
     maxNewTokens,
     initialPolicy: {},
+    prefix,
   });
   const batches: StepBatch[] = [];
   const loop = new RunLoop(
@@ -67,6 +68,23 @@ describe('RunLoop', () => {
     expect(steps().map((s) => s.index)).toEqual(Array.from({ length: 25 }, (_, i) => i));
     expect(batches.at(-1)).toMatchObject({ ended: 'max-tokens', paused: false, promptLength: 2 });
     expect(batches.slice(0, -1).every((b) => b.ended === null)).toBe(true);
+  });
+
+  it('reads a fork’s prefix first, heeding a stop in the middle of it, and numbers its steps after it', async () => {
+    const prefix = Array.from({ length: 30 }, (_, i) => 12 + (i % 5));
+    const stopped = setUp(40, prefix);
+    stopped.model.hold = 10;
+    const done = stopped.loop.run();
+    await until(() => stopped.model.waiting);
+    stopped.loop.stop();
+    stopped.model.release();
+    expect(await done).toBe('user');
+    expect(stopped.model.calls).toBeLessThan(prefix.length);
+    expect(stopped.steps()).toEqual([]);
+
+    const whole = setUp(40, prefix);
+    expect(await whole.loop.run()).toBe('max-tokens');
+    expect(whole.steps().map((s) => s.index)).toEqual(Array.from({ length: 10 }, (_, i) => 30 + i));
   });
 
   it('applies a change that arrives during a step to that very step, and records it there', async () => {

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeShareState, encodeShareState } from '../../src/share/codec';
 import { defaultShareState } from '../../src/share/defaults';
 import { LIMITS } from '../../src/share/limits';
-import type { ShareState } from '../../src/share/state';
+import type { ShareFork } from '../../src/share/fork';
+import type { SharedMeasurement, ShareState } from '../../src/share/state';
 import { MODEL_DIR } from '../../src/model/model-name';
 import { DEFAULT_ALARM } from '../../src/steering/alarm';
 import { DEFAULT_SAMPLING } from '../../src/steering/sampler';
@@ -14,8 +15,34 @@ import { KNOWN_TAGS } from './support/share-states';
 const linkTo = (value: unknown) => LZString.compressToEncodedURIComponent(JSON.stringify(value));
 const linkToText = (json: string) => LZString.compressToEncodedURIComponent(json);
 
+const MEASUREMENT: SharedMeasurement = {
+  run: {
+    prompt: '<story>Max was angry.',
+    seed: 7,
+    sampling: { temperature: 0.8, topK: 40, topP: 0.95 },
+    maxNewTokens: 24,
+    initialPolicy: { angry: { mode: 'ban', boost: 0 } },
+    timeline: [{ tokenIndex: 12, change: { kind: 'mode', tag: 'angry', mode: 'allow' } }],
+    pace: 12,
+    alarm: { action: 'mark', threshold: 0.2 },
+  },
+  samples: 10,
+  threshold: 0.2,
+  within: 3,
+  summary: {
+    samples: 10,
+    sentences: 31,
+    freeSentences: 29,
+    shares: [{ tag: 'angry', tagger: 0, model: 0, freeTagger: 0.1, freeModel: null }],
+    temptation: [{ tag: 'angry', sentences: 20, tempted: 4, histogram: [12, 2, 2, 1, 1, 1, 1, 0, 0, 0] }],
+    comeback: [{ tag: 'angry', liftedAt: 12, samples: 9, cameBack: 2, within: 3 }],
+    distinct2: 0.61,
+    freeDistinct2: null,
+  },
+};
+
 const RICH: ShareState = {
-  version: 3,
+  version: 4,
   prompt: '<comment><angry><rude>Ugh, "this" is <b>bad</b>,\nreally… 😤',
   seed: 2 ** 32 - 1,
   sampling: { temperature: 1.3, topK: 0, topP: 0.5 },
@@ -36,6 +63,7 @@ const RICH: ShareState = {
   alarm: { action: 'stop', threshold: 0.35 },
   model: 'some-model-0123456789',
   backend: 'webgpu',
+  measurement: MEASUREMENT,
 };
 
 const withChanges = (changes: Record<string, unknown>) => ({ ...RICH, ...changes });
@@ -56,7 +84,7 @@ describe('defaultShareState', () => {
     const state = defaultShareState();
     expect(state.prompt.startsWith('<story>')).toBe(true);
     expect(state).toMatchObject({
-      version: 3,
+      version: 4,
       model: MODEL_DIR,
       backend: null,
       seed: 1,
@@ -113,7 +141,7 @@ describe('encodeShareState / decodeShareState', () => {
 
   it('carries the version inside the link', () => {
     expect(JSON.parse(LZString.decompressFromEncodedURIComponent(encodeShareState(RICH)))).toMatchObject({
-      version: 3,
+      version: 4,
       model: RICH.model,
       backend: 'webgpu',
     });
@@ -204,8 +232,8 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
     ['no version', withChanges({ version: undefined }), /no format version/],
     [
       'a newer version',
-      withChanges({ version: 4 }),
-      'This link uses format version 4, which this page cannot read (it reads version 3).',
+      withChanges({ version: 5 }),
+      'This link uses format version 5, which this page cannot read (it reads version 4).',
     ],
     ['version 0', withChanges({ version: 0 }), /format version 0/],
     ['no model', withChanges({ model: undefined }), /the model must be a folder name/],
@@ -392,11 +420,17 @@ describe('decodeShareState rejects, with a message and the defaults,', () => {
 
 describe('a link made with the earlier sampler (version 1)', () => {
   it('says so, and restores its settings rather than the defaults, for this model', () => {
-    const { model: _model, backend: _backend, alarm: _alarm, ...rest } = RICH;
+    const { model: _model, backend: _backend, alarm: _alarm, measurement: _m, ...rest } = RICH;
     const result = decodeShareState(linkTo({ ...rest, version: 1 }), KNOWN_TAGS);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/made with an earlier version of tagplay's sampler/);
-    expect(result.state).toEqual({ ...RICH, alarm: DEFAULT_ALARM, model: MODEL_DIR, backend: null });
+    expect(result.state).toEqual({
+      ...RICH,
+      alarm: DEFAULT_ALARM,
+      model: MODEL_DIR,
+      backend: null,
+      measurement: null,
+    });
   });
 
   it('is still checked field by field', () => {
@@ -407,8 +441,207 @@ describe('a link made with the earlier sampler (version 1)', () => {
 
 describe('a link of version 2, made before the alarm', () => {
   it('opens as it was made, with an alarm that only marks', () => {
-    const { alarm: _alarm, ...rest } = RICH;
+    const { alarm: _alarm, measurement: _measurement, ...rest } = RICH;
     const result = decodeShareState(linkTo({ ...rest, version: 2 }), KNOWN_TAGS);
-    expect(result).toEqual({ ok: true, state: { ...RICH, alarm: { action: 'mark', threshold: 0.2 } } });
+    expect(result).toEqual({
+      ok: true,
+      state: { ...RICH, alarm: { action: 'mark', threshold: 0.2 }, measurement: null },
+    });
+  });
+});
+
+describe('a link of version 3, made before measurements travelled with runs', () => {
+  it('opens as it was made, with no measurement', () => {
+    const { measurement: _measurement, ...rest } = RICH;
+    const result = decodeShareState(linkTo({ ...rest, version: 3 }), KNOWN_TAGS);
+    expect(result).toEqual({ ok: true, state: { ...RICH, measurement: null } });
+  });
+});
+
+describe('a link with a measurement', () => {
+  const withSummary = (changes: Record<string, unknown>) =>
+    withChanges({ measurement: { ...MEASUREMENT, summary: { ...MEASUREMENT.summary, ...changes } } });
+  const temptation = MEASUREMENT.summary.temptation[0];
+
+  it.each([
+    ['no measurement key at all', withChanges({ measurement: undefined }), /the measurement is not a set of settings/],
+    [
+      'a measurement of 501 samples',
+      withChanges({ measurement: { ...MEASUREMENT, samples: 501 } }),
+      /measurement's samples must be a whole number from 1 to 500/,
+    ],
+    [
+      "a measurement whose settings' seed is negative",
+      withChanges({ measurement: { ...MEASUREMENT, run: { ...MEASUREMENT.run, seed: -1 } } }),
+      /measurement's seed must be a whole number/,
+    ],
+    [
+      'a histogram of 9 bins',
+      withSummary({ temptation: [{ ...temptation, histogram: temptation.histogram.slice(1) }] }),
+      /histogram must have 10 bins/,
+    ],
+    [
+      'more tempted sentence starts than banned ones',
+      withSummary({ temptation: [{ ...temptation, tempted: 21 }] }),
+      /tempted sentence starts must be a whole number from 0 to 20/,
+    ],
+    ['a share above 1', withSummary({ distinct2: 1.5 }), /distinct-2 must be a number from 0 to 1/],
+    [
+      'a tag the model does not know',
+      withSummary({ shares: [{ ...MEASUREMENT.summary.shares[0], tag: 'furious' }] }),
+      'This link names a tag the model does not know: <furious>',
+    ],
+    [
+      'more entries than tags',
+      withSummary({ shares: Array.from({ length: 11 }, () => MEASUREMENT.summary.shares[0]) }),
+      /at most one entry per tag/,
+    ],
+    [
+      'a lifted ban past the last token',
+      withSummary({ comeback: [{ ...MEASUREMENT.summary.comeback[0], liftedAt: 25 }] }),
+      /lifted ban token must be a whole number from 0 to 24/,
+    ],
+  ])('rejects %s', (_, state, message) => expectRejected(linkTo(state), message));
+
+  it('keeps the link short: a measurement adds well under 2,000 characters', () => {
+    const without = encodeShareState({ ...RICH, measurement: null }).length;
+    expect(encodeShareState(RICH).length - without).toBeLessThan(2_000);
+  });
+});
+
+describe('a link with a fork', () => {
+  const FORK: ShareFork = {
+    at: 20,
+    maxNewTokens: 50,
+    initialPolicy: { angry: { mode: 'ban', boost: 0 }, happy: { mode: 'allow', boost: 3 } },
+    alarm: { action: 'pause', threshold: 0.4 },
+    timeline: [
+      { tokenIndex: 21, change: { kind: 'insert', tag: 'sad' } },
+      { tokenIndex: 30, change: { kind: 'mode', tag: 'angry', mode: 'allow' } },
+      { tokenIndex: 50, change: { kind: 'alarm', action: 'stop', threshold: 0.1 } },
+    ],
+  };
+  const FORKED: ShareState = { ...RICH, fork: FORK };
+  const withFork = (changes: Record<string, unknown>) => withChanges({ fork: { ...FORK, ...changes } });
+
+  it.each([
+    ['a fork of the run', FORKED],
+    [
+      'a fork after the first token, as short as can be',
+      { ...RICH, fork: { ...FORK, at: 0, maxNewTokens: 1, timeline: [] } },
+    ],
+    [
+      'a fork after the last token the run may write, as long as can be',
+      {
+        ...RICH,
+        fork: {
+          ...FORK,
+          at: 49,
+          maxNewTokens: 1000,
+          timeline: [
+            { tokenIndex: 50, change: { kind: 'reset' } },
+            { tokenIndex: 1000, change: { kind: 'reset' } },
+          ],
+        },
+      },
+    ],
+  ] as [string, ShareState][])('round-trips %s', (_, state) => {
+    expect(decodeShareState(encodeShareState(state), KNOWN_TAGS)).toEqual({ ok: true, state });
+  });
+
+  it('opens a link without one with none, and the key left out', () => {
+    const result = decodeShareState(encodeShareState(RICH), KNOWN_TAGS);
+    expect(result.ok && 'fork' in result.state).toBe(false);
+  });
+
+  it('leaves a fork out of a version-3 link, which could not have one', () => {
+    const { measurement: _measurement, ...rest } = FORKED;
+    const result = decodeShareState(linkTo({ ...rest, version: 3 }), KNOWN_TAGS);
+    expect(result).toEqual({ ok: true, state: { ...RICH, measurement: null } });
+  });
+
+  it.each([
+    ['a fork that is no set of settings', withChanges({ fork: [FORK] }), /the fork is not a set of settings/],
+    ['a fork that is null', withChanges({ fork: null }), /the fork is not a set of settings/],
+    [
+      'a fork after a token the run cannot write',
+      withFork({ at: 50 }),
+      'In this link, the token the fork goes on after must be a whole number from 0 to 49; it is 50.',
+    ],
+    ['a fork after a negative token', withFork({ at: -1 }), /goes on after must be a whole number from 0 to 49/],
+    ['a fork after half a token', withFork({ at: 2.5 }), /goes on after must be a whole number/],
+    [
+      'a fork with no token of its own to write',
+      withFork({ maxNewTokens: 20 }),
+      "In this link, the fork's number of tokens must be a whole number from 21 to 1000; it is 20.",
+    ],
+    [
+      'a fork of over 1,000 tokens',
+      withFork({ maxNewTokens: 1001 }),
+      /number of tokens must be a whole number from 21/,
+    ],
+    [
+      'a fork change at its start token',
+      withFork({ timeline: [{ tokenIndex: 20, change: { kind: 'reset' } }] }),
+      "In this link, the token index of the fork's timeline entry 1 must be a whole number from 21 to 50; it is 20.",
+    ],
+    [
+      'a fork change past its end',
+      withFork({ timeline: [{ tokenIndex: 51, change: { kind: 'reset' } }] }),
+      /the fork's timeline entry 1 must be a whole number from 21 to 50/,
+    ],
+    [
+      'fork changes out of order',
+      withFork({ timeline: [...FORK.timeline].reverse() }),
+      /the fork's timeline entry 2 is out of order/,
+    ],
+    ['a fork timeline that is no list', withFork({ timeline: {} }), "In this link, the fork's timeline is not a list."],
+    [
+      'a fork timeline of over 10,000 changes',
+      withFork({ timeline: Array(LIMITS.timelineEntries + 1).fill({ tokenIndex: 30, change: { kind: 'reset' } }) }),
+      "This link's fork has 10001 changes; at most 10000 are allowed.",
+    ],
+    [
+      'a tag the model does not know in the fork policy',
+      withFork({ initialPolicy: { furious: { mode: 'ban', boost: 0 } } }),
+      'This link names a tag the model does not know: <furious>',
+    ],
+    [
+      'a tag the model does not know in the fork timeline',
+      withFork({ timeline: [{ tokenIndex: 30, change: { kind: 'insert', tag: 'furious' } }] }),
+      'This link names a tag the model does not know: <furious>',
+    ],
+    ['a fork with no alarm', withFork({ alarm: undefined }), /the fork's alarm is not a set of settings/],
+    [
+      'a fork alarm threshold above 1',
+      withFork({ alarm: { action: 'mark', threshold: 2 } }),
+      /the alarm threshold of the fork's start must be a number from 0 to 1/,
+    ],
+  ])('rejects %s', (_, state, message) => expectRejected(linkTo(state), message));
+
+  it('keeps the link short: a fork adds well under 500 characters', () => {
+    expect(encodeShareState(FORKED).length - encodeShareState(RICH).length).toBeLessThan(500);
+  });
+
+  it('accepts the largest legal state: a run, its measurement and its fork, each with a full timeline', () => {
+    // The longest change in JSON: an alarm with a threshold of 17 digits.
+    const full = (from: number) =>
+      Array.from({ length: LIMITS.timelineEntries }, (_, i) => ({
+        tokenIndex: from + Math.floor((i * (1000 - from)) / LIMITS.timelineEntries),
+        change: { kind: 'alarm' as const, action: 'pause' as const, threshold: 0.30000000000000004 },
+      }));
+    const prompt = '\u0001'.repeat(LIMITS.promptLength);
+    const run = { ...MEASUREMENT.run, prompt, maxNewTokens: 1000, timeline: full(0) };
+    const state: ShareState = {
+      ...RICH,
+      ...run,
+      measurement: { ...MEASUREMENT, run },
+      fork: { ...FORK, at: 999, maxNewTokens: 1000, timeline: full(1000) },
+    };
+    const json = JSON.stringify(state);
+    expect(json.length).toBeLessThan(LIMITS.decodedLength);
+    const link = encodeShareState(state);
+    expect(link.length).toBeLessThan(LIMITS.encodedLength);
+    expect(decodeShareState(link, KNOWN_TAGS)).toEqual({ ok: true, state });
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultShareState } from '../../src/share/defaults';
 import { Generation, type Step } from '../../src/steering/engine';
 import { allTags } from '../../src/steering/tags';
-import { timelineToCsv, transcriptToCsv, transcriptToJson } from '../../src/transcript/export';
+import { forkToCsv, timelineToCsv, transcriptToCsv, transcriptToJson } from '../../src/transcript/export';
 import type { Transcript } from '../../src/transcript/types';
 import { parseCsv } from './support/csv';
 import { ADDED_TOKENS, groups, tagId, WORDS } from './support/fake-vocabulary';
@@ -45,8 +45,12 @@ function withTexts(transcript: Transcript, texts: string[]): Transcript {
   return { ...transcript, tokens: transcript.tokens.map((t, i) => ({ ...t, text: texts[i % texts.length] })) };
 }
 
-function expectCsvMatches(transcript: Transcript) {
-  const rows = parseCsv(transcriptToCsv(transcript, VOCAB_TEXT));
+function expectCsvMatches(
+  transcript: Transcript,
+  csv = transcriptToCsv(transcript, VOCAB_TEXT),
+  tokens = transcript.tokens,
+) {
+  const rows = parseCsv(csv);
   const tags = transcript.tags.length;
   expect(rows[0]).toEqual([
     'index',
@@ -57,11 +61,16 @@ function expectCsvMatches(transcript: Transcript) {
     ...transcript.tags.map((t) => `p_${t}`),
     ...transcript.tags.map((t) => `logit_${t}`),
     ...['1', '2', '3', '4', '5'].flatMap((rank) => [`top${rank}_id`, `top${rank}_text`, `top${rank}_p`]),
+    'kl',
+    'kl_sum',
   ]);
-  expect(rows).toHaveLength(transcript.tokens.length + 1);
-  transcript.tokens.forEach((token, i) => {
+  expect(rows).toHaveLength(tokens.length + 1);
+  let sum = 0;
+  tokens.forEach((token, i) => {
     const row = rows[i + 1];
-    expect(row).toHaveLength(5 + 2 * tags + 15);
+    expect(row).toHaveLength(5 + 2 * tags + 15 + 2);
+    sum += token.kl;
+    expect(row.slice(-2).map(Number)).toEqual([token.kl, sum]);
     expect(row.slice(0, 5)).toEqual([
       String(token.index),
       String(token.token),
@@ -71,7 +80,7 @@ function expectCsvMatches(transcript: Transcript) {
     ]);
     expect(row.slice(5, 5 + tags).map(Number)).toEqual(token.tagProbs);
     expect(row.slice(5 + tags, 5 + 2 * tags).map(Number)).toEqual(token.tagLogits);
-    const top = row.slice(5 + 2 * tags);
+    const top = row.slice(5 + 2 * tags, -2);
     const column = (c: number) => top.filter((_, k) => k % 3 === c).slice(0, token.top.length);
     expect(column(0).map(Number)).toEqual(token.top.map((t) => t.token));
     expect(column(1)).toEqual(token.top.map((t) => VOCAB_TEXT[t.token]));
@@ -113,6 +122,37 @@ describe('transcriptToCsv', () => {
     );
   });
 
+  it('writes a cost of control that is 0 where the policy changed nothing and positive under the ban', async () => {
+    const transcript = await generatedTranscript();
+    // <angry> is banned throughout, and has some probability at every step of the stand-in model.
+    expect(transcript.tokens.every((t) => t.kl > 0)).toBe(true);
+    const rows = parseCsv(transcriptToCsv(transcript, VOCAB_TEXT));
+    const sums = rows.slice(1).map((row) => Number(row.at(-1)));
+    expect(sums.every((s, i) => i === 0 || s >= sums[i - 1])).toBe(true);
+  });
+
+  it("writes a fork's own tokens in the same columns, and nothing without a fork", async () => {
+    const transcript = await generatedTranscript();
+    expect(forkToCsv(transcript, VOCAB_TEXT)).toBeNull();
+    const tokens = transcript.tokens.slice(10);
+    const forked: Transcript = {
+      ...transcript,
+      fork: {
+        at: 9,
+        maxNewTokens: 40,
+        initialPolicy: {},
+        alarm: { action: 'mark', threshold: 0.2 },
+        timeline: [],
+        partAt: null,
+        stopped: 'max-tokens',
+        klSum: tokens.reduce((sum, t) => sum + t.kl, 0),
+        tokens,
+      },
+    };
+    expectCsvMatches(forked, forkToCsv(forked, VOCAB_TEXT)!, tokens);
+    expect(JSON.parse(transcriptToJson(forked)).fork.tokens).toHaveLength(30);
+  });
+
   it('writes only the header for an empty run', async () => {
     const transcript = { ...(await generatedTranscript()), tokens: [] };
     expect(parseCsv(transcriptToCsv(transcript, VOCAB_TEXT))).toHaveLength(1);
@@ -147,13 +187,13 @@ describe('transcriptToJson', () => {
     expect(JSON.parse(json)).toEqual(transcript);
     const token = JSON.parse(json).tokens[4];
     expect(Object.keys(token).sort()).toEqual(
-      ['index', 'inserted', 'policyVersion', 'tagLogits', 'tagProbs', 'text', 'token', 'top'].sort(),
+      ['index', 'inserted', 'kl', 'policyVersion', 'tagLogits', 'tagProbs', 'text', 'token', 'top'].sort(),
     );
     expect(token.top.length).toBeGreaterThan(0);
     expect(JSON.parse(json).state.timeline).toEqual(transcript.state.timeline);
   });
 
   it('is indented for people to read', async () => {
-    expect(transcriptToJson(await generatedTranscript())).toMatch(/^\{\n {2}"state": \{\n {4}"version": 3,/);
+    expect(transcriptToJson(await generatedTranscript())).toMatch(/^\{\n {2}"state": \{\n {4}"version": 4,/);
   });
 });

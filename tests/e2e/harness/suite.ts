@@ -166,6 +166,8 @@ export function playgroundSuite(backend: BackendUnderTest, budget: Budget): void
           ...transcript.tags.map((t) => `p_${t}`),
           ...transcript.tags.map((t) => `logit_${t}`),
           ...[1, 2, 3, 4, 5].flatMap((rank) => [`top${rank}_id`, `top${rank}_text`, `top${rank}_p`]),
+          'kl',
+          'kl_sum',
         ].join(','),
       );
       expect(csv.trimEnd().split('\r\n')).toHaveLength(transcript.tokens.length + 1);

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import type { AlarmAction } from '../../../src/steering/alarm';
 import type { PolicyChange, TagMode, TagRule } from '../../../src/steering/policy';
+import type { ShareFork } from '../../../src/share/fork';
 import { LIMITS } from '../../../src/share/limits';
-import { SHARE_VERSION, type ShareState } from '../../../src/share/state';
+import { SHARE_VERSION, type RunSettings, type SharedMeasurement, type ShareState } from '../../../src/share/state';
+import { HISTOGRAM_BINS, type MeasureSummary } from '../../../src/measure/summary';
 
 /** The tag names of the shipped tokenizer, as the app passes them to the decoder. */
 export const KNOWN_TAGS = [
@@ -60,11 +62,10 @@ const prompt = fc.oneof(
 /** Seeds cover the whole unsigned 32-bit range (fc.integer stops at 2³¹ − 1). */
 const seed = fc.tuple(fc.nat(0xffff), fc.nat(0xffff)).map(([high, low]) => high * 0x10000 + low);
 
-export const validShareState: fc.Arbitrary<ShareState> = fc
-  .integer({ min: 1, max: LIMITS.maxNewTokensMax })
-  .chain((maxNewTokens) =>
+/** A run's settings, with at most `entries` timeline changes. */
+const runSettings = (entries: number): fc.Arbitrary<RunSettings> =>
+  fc.integer({ min: 1, max: LIMITS.maxNewTokensMax }).chain((maxNewTokens) =>
     fc.record({
-      version: fc.constant(SHARE_VERSION),
       prompt,
       seed,
       sampling: fc.record({
@@ -75,11 +76,91 @@ export const validShareState: fc.Arbitrary<ShareState> = fc
       maxNewTokens: fc.constant(maxNewTokens),
       initialPolicy: fc.dictionary(tag, fc.record<TagRule>({ mode, boost })),
       timeline: fc
-        .array(fc.record({ tokenIndex: fc.integer({ min: 0, max: maxNewTokens }), change }), { maxLength: 40 })
-        .map((entries) => entries.sort((a, b) => a.tokenIndex - b.tokenIndex)),
+        .array(fc.record({ tokenIndex: fc.integer({ min: 0, max: maxNewTokens }), change }), { maxLength: entries })
+        .map((list) => list.sort((a, b) => a.tokenIndex - b.tokenIndex)),
       pace: finite(0, LIMITS.paceMax),
       alarm,
+    }),
+  );
+
+const share = fc.option(finite(0, 1), { nil: null });
+const perTag = <T>(item: fc.Arbitrary<T>) => fc.array(item, { maxLength: KNOWN_TAGS.length });
+
+const summary = (maxNewTokens: number): fc.Arbitrary<MeasureSummary> =>
+  fc.record({
+    samples: fc.integer({ min: 0, max: LIMITS.measureSamples }),
+    sentences: fc.nat(),
+    freeSentences: fc.nat(),
+    shares: perTag(fc.record({ tag, tagger: share, model: share, freeTagger: share, freeModel: share })),
+    temptation: perTag(
+      fc.nat(10_000).chain((sentences) =>
+        fc.record({
+          tag,
+          sentences: fc.constant(sentences),
+          tempted: fc.integer({ min: 0, max: sentences }),
+          histogram: fc.array(fc.integer({ min: 0, max: sentences }), {
+            minLength: HISTOGRAM_BINS,
+            maxLength: HISTOGRAM_BINS,
+          }),
+        }),
+      ),
+    ),
+    comeback: perTag(
+      fc.integer({ min: 0, max: LIMITS.measureSamples }).chain((samples) =>
+        fc.record({
+          tag,
+          liftedAt: fc.integer({ min: 0, max: maxNewTokens }),
+          samples: fc.constant(samples),
+          cameBack: fc.integer({ min: 0, max: samples }),
+          within: fc.integer({ min: 0, max: LIMITS.measureWithin }),
+        }),
+      ),
+    ),
+    distinct2: share,
+    freeDistinct2: share,
+  });
+
+const measurement: fc.Arbitrary<SharedMeasurement> = runSettings(5).chain((run) =>
+  fc.record({
+    run: fc.constant(run),
+    samples: fc.integer({ min: 1, max: LIMITS.measureSamples }),
+    threshold: finite(0, 1),
+    within: fc.integer({ min: 1, max: LIMITS.measureWithin }),
+    summary: summary(run.maxNewTokens),
+  }),
+);
+
+/** A fork of a run of `runTokens` tokens, with at most `entries` changes of its own. */
+const fork = (runTokens: number, entries: number): fc.Arbitrary<ShareFork> =>
+  fc.integer({ min: 0, max: runTokens - 1 }).chain((at) =>
+    fc.integer({ min: at + 1, max: LIMITS.maxNewTokensMax }).chain((maxNewTokens) =>
+      fc.record({
+        at: fc.constant(at),
+        maxNewTokens: fc.constant(maxNewTokens),
+        initialPolicy: fc.dictionary(tag, fc.record<TagRule>({ mode, boost })),
+        alarm,
+        timeline: fc
+          .array(fc.record({ tokenIndex: fc.integer({ min: at + 1, max: maxNewTokens }), change }), {
+            maxLength: entries,
+          })
+          .map((list) => list.sort((a, b) => a.tokenIndex - b.tokenIndex)),
+      }),
+    ),
+  );
+
+export const validShareState: fc.Arbitrary<ShareState> = fc
+  .tuple(
+    runSettings(40),
+    fc.record({
+      version: fc.constant(SHARE_VERSION),
       model: fc.string({ minLength: 1, maxLength: LIMITS.modelNameLength }),
       backend: fc.constantFrom('wasm' as const, 'webgpu' as const, null),
+      measurement: fc.option(measurement, { nil: null }),
     }),
+  )
+  .chain(([run, rest]) =>
+    // A fork is optional: a state without one has no `fork` key.
+    fc
+      .option(fork(run.maxNewTokens, 10), { nil: undefined })
+      .map((forked): ShareState => (forked ? { ...rest, ...run, fork: forked } : { ...rest, ...run })),
   );
