@@ -98,7 +98,7 @@ def write_training_summary(ck, folder):
         'wall_seconds_estimate': round(sum(10 * tokens_per_step / e['tokens_per_s'] for e in rated)),
         'best': ck.get('figures'),
         'trained_on': ck.get('trained_on') or f'{os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}',
-        'log': [e for e in ck['log'] if e['step'] % 100 == 0 or 'valid_story' in e],
+        'log': [e for e in ck['log'] if e['step'] % 100 == 0 or any(k.startswith('valid_') for k in e)],
     }
     with open(os.path.join(folder, 'training.json'), 'w') as f:
         json.dump(summary, f, indent=1)
@@ -129,7 +129,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--weights', default=os.path.join(HERE, '..', 'build', 'best.npz'))
     ap.add_argument('--model-dir', default=MODEL_DIR, help='the model folder (its tokenizer.json must be there)')
-    ap.add_argument('--corpus', default=os.path.join(HERE, '..', 'build', 'corpus'), help='its corpus.json is copied')
+    ap.add_argument('--corpus', default=os.path.join(HERE, '..', 'build', 'corpus'),
+                    help="its corpus.json is copied ('' copies none)")
+    ap.add_argument('--fixture', default=os.path.join(HERE, 'fixtures', 'onnx-logits.json'),
+                    help="where the PyTorch logits of the parity test go ('' writes none)")
     args = ap.parse_args()
     model, ck = load(args.weights)
     cfg = model.cfg
@@ -154,7 +157,8 @@ def main():
     share_tied_embedding(path)
     store_in_8_bits(path)
     onnx.checker.check_model(path)
-    shutil.copy(os.path.join(args.corpus, 'corpus.json'), os.path.join(args.model_dir, 'corpus.json'))
+    if args.corpus:
+        shutil.copy(os.path.join(args.corpus, 'corpus.json'), os.path.join(args.model_dir, 'corpus.json'))
 
     config = {
         'model_type': 'llama', 'architectures': ['LlamaForCausalLM'], 'vocab_size': cfg.vocab_size,
@@ -170,7 +174,13 @@ def main():
         json.dump({'eos_token_id': 0, 'pad_token_id': 0, 'max_length': cfg.max_len}, f, indent=2)
 
     write_training_summary(ck, args.model_dir)
-    with open(os.path.join(args.model_dir, 'tokenizer.json'), encoding='utf-8') as f:
+    print(f'exported step {ck["step"]} to {path} ({os.path.getsize(path) / 1e6:.2f} MB)')
+    if args.fixture:
+        write_logits_fixture(step, cfg, ck, args.model_dir, args.fixture)
+
+
+def write_logits_fixture(step, cfg, ck, model_dir, fixture):
+    with open(os.path.join(model_dir, 'tokenizer.json'), encoding='utf-8') as f:
         saved = json.load(f)
     specials = [t['content'] for t in sorted(saved['added_tokens'], key=lambda t: t['id'])]
     tok = Tokenizer([tuple(m.split(' ')) for m in saved['model']['merges']], specials)
@@ -186,9 +196,8 @@ def main():
             cases.append({'ids': ids, 'split': split, 'stride': 16,
                           'logits': [[round(v, 6) for v in row[::16].tolist()] for row in full[0]],
                           'cachedLogits': [[round(v, 6) for v in row[::16].tolist()] for row in cached[0]]})
-    with open(os.path.join(HERE, 'fixtures', 'onnx-logits.json'), 'w') as f:
+    with open(fixture, 'w') as f:
         json.dump({'checkpointStep': ck['step'], 'cases': cases}, f, separators=(',', ':'))
-    print(f'exported step {ck["step"]} to {path} ({os.path.getsize(path) / 1e6:.1f} MB)')
     assert len(specials) <= cfg.vocab_size
 
 

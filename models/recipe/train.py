@@ -10,6 +10,7 @@ The stories are few and a long run sees each many times, so held-out loss is mea
 with the best held-out story loss are kept apart (--best, in 8 bits: quantize.py), which is what export.py ships.
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -32,6 +33,7 @@ def parse_args():
     ap.add_argument('--data', default=os.path.join(BUILD, 'corpus'))
     ap.add_argument('--out', default=os.path.join(BUILD, 'ckpt.pt'))
     ap.add_argument('--best', default=os.path.join(BUILD, 'best.npz'), help='the best weights by held-out story loss')
+    ap.add_argument('--best-on', default='story', help='the held-out genre whose loss picks the best weights')
     ap.add_argument('--dtype', choices=['bf16', 'fp32'], default='bf16')
     ap.add_argument('--minutes', type=float, default=None, help='stop (with a checkpoint) after this much training time')
     ap.add_argument('--weight-decay', type=float, default=0.1)
@@ -105,7 +107,9 @@ def main():
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(not cuda)
     dtype = torch.bfloat16 if args.dtype == 'bf16' else torch.float32
-    autocast = lambda: torch.autocast('cuda' if cuda else 'cpu', dtype=dtype, enabled=args.dtype == 'bf16')
+    # Torch 1.13's CPU autocast refuses any dtype but bfloat16 even when disabled, so float32 runs without it.
+    autocast = lambda: (torch.autocast('cuda' if cuda else 'cpu', dtype=dtype) if args.dtype == 'bf16'
+                        else contextlib.nullcontext())
 
     cfg = Config(**{f: getattr(args, f) for f in asdict(Config())})
     data = np.memmap(os.path.join(args.data, 'train.bin'), dtype=np.uint16, mode='r')
@@ -151,7 +155,8 @@ def main():
             nats = held_out_loss(model, v, args.block, device, autocast)
             figures[f'valid_{g}'] = round(nats, 4)
             figures[f'bpb_{g}'] = round(nats * len(v) / n_bytes / math.log(2), 4)
-        if rank == 0 and (best is None or figures['valid_story'] < best['valid_story']):
+        key = f'valid_{args.best_on}'
+        if rank == 0 and (best is None or figures[key] < best[key]):
             best = {'step': step, **figures}
             save_quantized(model.state_dict(), args.best, {'config': asdict(cfg), 'step': step, 'params': n_params,
                                                           'figures': figures, 'args': vars(args), 'log': log})
@@ -183,7 +188,7 @@ def main():
         if time.time() - last_save > args.checkpoint_minutes * 60:
             save()
             last_save = time.time()
-    if rank == 0 and (not log or 'valid_story' not in log[-1]):
+    if rank == 0 and (not log or f'valid_{args.best_on}' not in log[-1]):
         log.append({'step': step, **evaluate()})
     save()
     if rank == 0:

@@ -10,14 +10,30 @@ import {
   type PreTrainedTokenizer,
 } from '@huggingface/transformers';
 import type { LanguageModel } from '../steering/engine';
-import { END_OF_TEXT, tagGroups, type TagGroup } from '../steering/tags';
+import {
+  END_OF_TEXT,
+  defaultVocabulary,
+  discoverTags,
+  tagGroups,
+  tagNameOf,
+  type TagGroup,
+  type VocabularyFile,
+} from '../steering/tags';
 
 export type Device = 'webgpu' | 'wasm' | 'cpu';
+
+/** Where a model's tag groups came from: its `tagplay.json`, or the default rule (`defaultVocabulary`). */
+export type VocabularySource = 'file' | 'rule';
 
 export interface LoadedModel {
   lm: KvCacheModel;
   tokenizer: PreTrainedTokenizer;
   groups: TagGroup[];
+  /** The tokenizer's tags, whatever their groups: what a new grouping is matched against. */
+  tagTokens?: { id: number; content: string }[];
+  /** The grouping in force, in `tagplay.json`'s form, and where it came from. */
+  tagVocabulary?: VocabularyFile;
+  tagVocabularySource?: VocabularySource;
 }
 
 const int64 = (values: number[], dims: number[]) =>
@@ -99,7 +115,7 @@ export interface LoadOptions {
   progress?: (info: unknown) => void;
   /** Caps onnxruntime's intra-op threads (Node), for running several models side by side. */
   threads?: number;
-  /** The model's `tagplay.json`, parsed, or null where it has none (each tag is then a group of its own). */
+  /** The model's `tagplay.json`, parsed, or null where it has none (its tags are then grouped by the default rule). */
   vocabulary?: unknown;
 }
 
@@ -118,13 +134,41 @@ export async function loadModel(
     progress_callback: progress,
     session_options,
   });
-  const config = model.config as unknown as { max_position_embeddings: number };
-  // Every tag was added to the tokenizer as a special token, so the special tokens are where tags are discovered.
-  const addedTokens = tokenizer.all_special_tokens.map((content, i) => ({ id: tokenizer.all_special_ids[i], content }));
-  const endOfText = addedTokens.find((t) => t.content === END_OF_TEXT)?.id ?? 0;
+  const config = model.config as unknown as { max_position_embeddings?: number; n_positions?: number };
+  const tags = tokenizerTags(tokenizer);
+  const tagVocabulary =
+    (vocabulary as VocabularyFile | null) ?? defaultVocabulary(tags.map((t) => tagNameOf(t.content)!));
   return {
-    lm: new KvCacheModel(model, config.max_position_embeddings, endOfText),
+    lm: new KvCacheModel(model, config.max_position_embeddings ?? config.n_positions ?? 2048, endOfTextOf(tokenizer)),
     tokenizer,
-    groups: tagGroups(addedTokens, vocabulary),
+    groups: tagGroups(tags, tagVocabulary),
+    tagTokens: tags,
+    tagVocabulary,
+    tagVocabularySource: vocabulary === null ? 'rule' : 'file',
   };
+}
+
+/**
+ * A tokenizer's tags: every tag was added to it as a special token, so the special tokens are where tags
+ * are discovered, less those its configuration names for its own ends (beginning, end, padding, …).
+ */
+export function tokenizerTags(tokenizer: PreTrainedTokenizer): { id: number; content: string }[] {
+  const special = tokenizer.all_special_tokens.map((content, i) => ({ id: tokenizer.all_special_ids[i], content }));
+  const roles = [
+    tokenizer.bos_token,
+    tokenizer.eos_token,
+    tokenizer.pad_token,
+    tokenizer.unk_token,
+    tokenizer.mask_token,
+    tokenizer.sep_token,
+  ].filter((t): t is string => typeof t === 'string');
+  return discoverTags(special, roles);
+}
+
+/** The token that ends a document: `<|endoftext|>`, else the tokenizer's end-of-sequence token, else id 0. */
+function endOfTextOf(tokenizer: PreTrainedTokenizer): number {
+  const id = tokenizer.all_special_tokens.indexOf(END_OF_TEXT);
+  if (id >= 0) return tokenizer.all_special_ids[id];
+  const eos = tokenizer.eos_token_id as number | undefined;
+  return typeof eos === 'number' ? eos : 0;
 }

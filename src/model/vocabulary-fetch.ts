@@ -3,7 +3,9 @@
  * (404), so that the tokenizer's tags are used on their own.
  */
 export async function fetchVocabulary(url: URL): Promise<unknown> {
-  const response = await fetch(url, { cache: 'no-store' });
+  // Not `no-store`: the service worker passes such requests by (they are a user's model's), and the site's
+  // model folder is named by its content, so a kept copy is good.
+  const response = await fetch(url);
   if (response.status === 404) return null;
   if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
   return response.json();

@@ -5,6 +5,7 @@
  * good and is served first; the page is asked of the network first, so a new deploy is seen on the next
  * online load. A file is kept only once the model it came with has loaded (the page says so), so a
  * broken or cut-off download is never served again; and keeping a new model drops the files of the others.
+ * Requests made with `cache: 'no-store'` pass by untouched: the files of a model the user opens are never kept.
  */
 import type { KeepMessage } from './keep-message';
 
@@ -45,6 +46,9 @@ async function answer(request: Request): Promise<Response> {
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  // A request the page asks not to be stored (a model the user opened from a path on the site) is neither
+  // kept nor answered from what is kept.
+  if (request.cache === 'no-store') return;
   event.respondWith(answer(request));
 });
 

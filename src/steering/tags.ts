@@ -81,6 +81,47 @@ export function tagGroups(addedTokens: { id: number; content: string }[], file: 
   return [...groups, ...alone].filter((g) => g.tags.length > 0);
 }
 
+/**
+ * Special tokens that tokenizers keep for their own use (beginning, end, padding, unknown, mask, separator,
+ * classifier): never tags, even in the form `<name>`.
+ */
+const ROLE_NAMES = new Set(['s', 'bos', 'eos', 'pad', 'unk', 'mask', 'sep', 'cls']);
+
+/**
+ * The tags a tokenizer defines: its added (special) tokens of the form `<name>`, less those it uses for its
+ * own ends: `roleTokens` (the tokens its configuration names as beginning, end, padding and so on) and the
+ * usual names of such tokens (`<s>`, `<pad>`, `<unk>`, …).
+ */
+export function discoverTags(
+  addedTokens: { id: number; content: string }[],
+  roleTokens: readonly string[] = [],
+): { id: number; content: string }[] {
+  const roles = new Set(roleTokens);
+  return addedTokens.filter((t) => {
+    const name = TAG_FORM.exec(t.content)?.[1];
+    return name !== undefined && !roles.has(t.content) && !ROLE_NAMES.has(name);
+  });
+}
+
+/** The group the default rule puts every tag in. */
+export const DEFAULT_GROUP = 'tags';
+
+/**
+ * The default rule for a model without `tagplay.json`: all its tags in one group, `tags`, whose tags open
+ * sentences. Inside one group a ban moves the tag's probability to the others, so a tag still starts
+ * where one would have.
+ */
+export function defaultVocabulary(tags: readonly string[]): VocabularyFile {
+  if (tags.length === 0) return { groups: [] };
+  return { groups: [{ name: DEFAULT_GROUP, opens: 'sentence', tags: tags.map((name) => ({ name })) }] };
+}
+
+/** The name of a `<name>` token, or null for any other token. */
+export const tagNameOf = (content: string): string | null => TAG_FORM.exec(content)?.[1] ?? null;
+
+/** Checks that `file` has the form of `tagplay.json`; throws a message saying what is wrong otherwise. */
+export const checkVocabulary = (file: unknown): VocabularyFile => checkFile(file);
+
 export const allTags = (groups: TagGroup[]): Tag[] => groups.flatMap((g) => g.tags);
 
 /** The names of the tags that share a group with `tag` (itself included), which a force releases. */

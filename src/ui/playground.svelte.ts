@@ -1,21 +1,27 @@
 import { errorText } from '../error-text';
-import { MODEL_DIR } from '../model/model-name';
+import { MODEL_DIR, MODEL_NAME } from '../model/model-name';
+import { isOwnModelId, ownFailureKind, ownModel, parseJsonFile, type OwnModel } from '../model/own-model';
 import type { InspectResult } from '../inspect/inspect';
 import type { MeasureProgress, MeasureRequest, MeasureResult } from '../worker/api';
 import { modelFacts, type ModelFacts } from '../model/model-facts';
 import { keepForOffline, startOffline } from '../offline/offline';
 import { FACT_FILES } from '../worker/model-files';
 import { decodeShareState } from '../share/codec';
+import { defaultShareState } from '../share/defaults';
 import type { ShareFork } from '../share/fork';
 import { LIMITS } from '../share/limits';
 import { SHARE_VERSION, type ShareState } from '../share/state';
 import type { AlarmAction } from '../steering/alarm';
 import type { PolicyChange } from '../steering/policy';
+import type { TagGroup, VocabularyFile } from '../steering/tags';
 import type { SentenceLabel, Tagger } from '../tagger';
-import type { Backend, DeviceChoice, LoadProgress, RunErrorKind } from '../worker/api';
-import { loadFailureKind } from '../worker/load-failure';
+import { parseTagger } from '../tagger/weights-file';
+import type { Backend, DeviceChoice, LoadOptions, LoadProgress, LoadResult, RunErrorKind } from '../worker/api';
+import { loadFailureKind, type LoadFailureKind } from '../worker/load-failure';
 import { crossCheck, loadTagger, type Verdict } from './cross-check';
 import { crashFault, loadFault, runFault, type Fault, type Remedies } from './faults';
+import { linkModel } from './link-model';
+import { modelFromDrop, modelFromPicker, modelFromSite } from './own-model-files';
 import { RunState, type RunView } from './run-state.svelte';
 import { useTagColours } from './tag-style';
 import { measureMemory, type TestHooks } from './test-hooks';
@@ -35,6 +41,27 @@ export interface RunActions {
   setPace(tokensPerSecond: number): void;
 }
 
+/** Why a model the user opened did not load. */
+export interface OpenError {
+  kind: ReturnType<typeof ownFailureKind> | LoadFailureKind | 'load';
+  message: string;
+}
+
+/** The tag groups in force, in `tagplay.json`'s form, and where they came from (`LoadResult`). */
+export interface TagVocabularyView {
+  file: VocabularyFile;
+  source: LoadResult['tagVocabularySource'];
+}
+
+/** A prompt to start a model with: its first document tag and first sentence tag, e.g. `<poem><calm>`. */
+function startingPrompt(groups: TagGroup[]): string {
+  const first = (opens: string) => groups.find((g) => g.opens === opens)?.tags[0]?.name;
+  return [first('document'), first('sentence')]
+    .filter((t) => t !== undefined)
+    .map((t) => `<${t}>`)
+    .join('');
+}
+
 export interface BackendInfo {
   backend: Backend;
   reason: string;
@@ -44,6 +71,9 @@ export interface BackendInfo {
 
 /** Where the site lives, e.g. `/tagplay/`: the build uses relative URLs, so the page's own address decides. */
 const basePath = () => new URL(import.meta.env.BASE_URL, document.baseURI).pathname;
+
+/** The site's base as an address, which paths typed on the page are relative to. */
+const siteBase = () => new URL(basePath(), location.origin);
 
 /** `?testhooks` in the page's address exposes `window.__tagplay` and lets tests inject faults into the worker. */
 const testHooksWanted = () => new URLSearchParams(location.search).has('testhooks');
@@ -65,7 +95,19 @@ export class Playground {
   vocabulary = $state.raw<string[]>([]);
   /** A message about the share link the page was opened with. */
   notice = $state<string | null>(null);
+  /** What the notice offers: the built-in model its link was made with. */
+  noticeOffersBuiltIn = $state(false);
   taggerError = $state<string | null>(null);
+  /** The model has no `tagger.json`: the tagger's features (cross-check, Measure, Inspect) are off. */
+  noTagger = $state(false);
+  /** The model the user opened, which the page runs in place of the site's; null for the site's own. */
+  own = $state.raw<OwnModel | null>(null);
+  /** While a model the user opened loads beside the current one: what is happening, for the page to show. */
+  opening = $state<string | null>(null);
+  /** Why the last model the user opened did not load. */
+  openError = $state.raw<OpenError | null>(null);
+  /** The tag groups in force and where they came from. */
+  tagVocabulary = $state.raw<TagVocabularyView | null>(null);
   readonly runs = new RunState(
     (run, kind) => this.runFailed(run, kind),
     (run) => this.runEnded(run),
@@ -74,6 +116,12 @@ export class Playground {
 
   private tagger = $state.raw<Tagger | null>(null);
   private session: WorkerSession | null = null;
+  /** A worker loading a model the user opened, while the current one goes on. */
+  private trial: WorkerSession | null = null;
+  /** A share link that waits for the model it was made with. */
+  private pendingLink: string | null = null;
+  /** The model whose tagger and measurements are loaded. */
+  private extrasFor: string | null = null;
   /** Counts calls of `load`, so that one overtaken while it waited gives way. */
   private loadAttempts = 0;
   /** The device the current worker was asked for. */
@@ -97,12 +145,22 @@ export class Playground {
 
   readonly verdicts: Verdict[] = $derived(this.tagger ? crossCheck(this.runs.sentences, this.tagger, this.labels) : []);
 
+  /** The loaded model as a share link names it: the site's folder name, or `name@hash` for a model the user opened. */
+  get modelId(): string {
+    return this.own?.id ?? MODEL_DIR;
+  }
+
+  get modelName(): string {
+    return this.own?.name ?? MODEL_NAME;
+  }
+
   /**
    * Starts a new worker and loads the model; a second call swaps the backend. The run on the page stays
    * there (a run still going is stopped where it is). `retry` is what "Try again" does if this fails.
    */
   async load(device: DeviceChoice = 'auto', retry: () => unknown = () => this.load(device)): Promise<boolean> {
     this.discardWorker();
+    this.endTrial();
     this.runs.settle('user');
     this.phase = 'loading';
     this.fault = null;
@@ -114,24 +172,15 @@ export class Playground {
     if (attempt !== this.loadAttempts) return false;
     const session = new WorkerSession((why) => this.crashed(session, why));
     this.session = session;
-    this.loadTaggerOnce();
-    this.loadFactsOnce();
+    const own = this.own;
+    this.loadExtras(own);
     try {
-      const options = { device, basePath: basePath(), testHooks: this.testHooks };
       const result = await session.api.load(
-        options,
+        this.loadOptions(device, own),
         remoteCallback((progress: LoadProgress) => (this.progress = progress)),
       );
       if (this.session !== session) return false;
-      const { backend, reason, webgpuAvailable, webgpuSoftware } = result;
-      this.backend = { backend, reason, webgpuAvailable, webgpuSoftware };
-      this.runs.groups = result.groups;
-      useTagColours(result.groups);
-      this.vocabulary = result.vocabulary;
-      this.maxLength = result.maxLength;
-      this.phase = 'ready';
-      session.watch();
-      keepForOffline();
+      this.adopt(session, result, own);
       return true;
     } catch (error) {
       if (this.session !== session) return false;
@@ -140,6 +189,145 @@ export class Playground {
       this.failed(loadFault(kind, errorText(error), device, () => void retry(), this.remedies));
       return false;
     }
+  }
+
+  private loadOptions(device: DeviceChoice, own: OwnModel | null): LoadOptions {
+    const options: LoadOptions = { device, basePath: basePath(), testHooks: this.testHooks };
+    // Copied to the worker (structured clone): the page keeps its own, for the next worker.
+    if (own) options.own = { files: own.files, groups: own.groups };
+    return options;
+  }
+
+  /** A worker has loaded `own` (null: the site's model): the page runs it from now on. */
+  private adopt(session: WorkerSession, result: LoadResult, own: OwnModel | null): void {
+    const { backend, reason, webgpuAvailable, webgpuSoftware } = result;
+    this.backend = { backend, reason, webgpuAvailable, webgpuSoftware };
+    const id = own?.id ?? MODEL_DIR;
+    if (this.runs.model === id) this.runs.groups = result.groups;
+    else {
+      // Groups changed on the page keep the prompt; another model starts from its own tags.
+      const sameFiles = own !== null && this.own?.filesHash === own.filesHash && this.runs.model !== MODEL_DIR;
+      const prompt = sameFiles
+        ? this.runs.settings.prompt
+        : own
+          ? startingPrompt(result.groups)
+          : defaultShareState().prompt;
+      this.runs.switchModel(id, result.groups, prompt);
+    }
+    this.own = own;
+    useTagColours(result.groups);
+    this.vocabulary = result.vocabulary;
+    this.maxLength = result.maxLength;
+    this.tagVocabulary = { file: result.tagVocabulary, source: result.tagVocabularySource };
+    this.phase = 'ready';
+    session.watch();
+    // A model the user opened is theirs alone: the service worker keeps nothing of it.
+    if (!own) keepForOffline();
+    this.replayPendingLink();
+  }
+
+  /**
+   * Loads a model the user opened in a worker of its own while the current model goes on; once it has
+   * loaded, the page runs it. If it fails, the current model stays and `openError` says why.
+   */
+  async openModel(model: OwnModel): Promise<boolean> {
+    this.endTrial();
+    this.openError = null;
+    this.opening = `Loading ${model.name}…`;
+    let onCrash: (why: string) => void = () => undefined;
+    const trial = new WorkerSession((why) => onCrash(why));
+    this.trial = trial;
+    const crashed = new Promise<never>((_, reject) => {
+      onCrash = (why) => reject(new Error(`The model worker stopped (${why}).`));
+    });
+    try {
+      const progress = (p: LoadProgress) => {
+        if (this.trial === trial) this.opening = `Loading ${model.name}: ${p.file}…`;
+      };
+      const result = await Promise.race([
+        trial.api.load(this.loadOptions(this.device, model), remoteCallback(progress)),
+        crashed,
+      ]);
+      if (this.trial !== trial) return false;
+      this.trial = null;
+      this.opening = null;
+      this.discardWorker();
+      this.runs.settle('user');
+      // A load of the previous model still waiting gives way.
+      this.loadAttempts++;
+      this.session = trial;
+      onCrash = (why) => this.crashed(trial, why);
+      this.fault = null;
+      this.progress = null;
+      this.loadExtras(model);
+      this.adopt(trial, result, model);
+      return true;
+    } catch (error) {
+      trial.end();
+      if (this.trial === trial) {
+        this.trial = null;
+        this.opening = null;
+        this.openError = { kind: ownFailureKind(error) ?? loadFailureKind(error) ?? 'load', message: errorText(error) };
+      }
+      return false;
+    }
+  }
+
+  /** Reads a model the user chose (`read`: from the folder picker, a drop or a path), checks it and opens it. */
+  async openFrom(read: (status: (text: string) => void) => Promise<OwnModel>): Promise<boolean> {
+    this.endTrial();
+    this.openError = null;
+    this.opening = 'Reading the model…';
+    let model: OwnModel;
+    try {
+      model = await read((text) => (this.opening = text));
+    } catch (error) {
+      this.opening = null;
+      this.openError = { kind: ownFailureKind(error) ?? 'load', message: errorText(error) };
+      return false;
+    }
+    return this.openModel(model);
+  }
+
+  openFromPicker = (files: FileList) => this.openFrom(() => modelFromPicker(files));
+  /** Called during the drop event: the dropped files can be read only then. */
+  openFromDrop = (data: DataTransfer) => {
+    const reading = modelFromDrop(data);
+    return this.openFrom(() => reading);
+  };
+  openFromPath = (path: string) =>
+    this.openFrom((status) => modelFromSite(path, siteBase(), (file) => status(`Fetching ${file}…`)));
+
+  /** Loads the model the user opened again with other tag groups (null: its `tagplay.json` or the default rule). */
+  async regroup(groups: VocabularyFile | null): Promise<boolean> {
+    const own = this.own;
+    if (!own) return false;
+    return this.openModel(await ownModel(own.name, own.origin, own.files, groups, own.filesHash));
+  }
+
+  /** Back to the site's own model. */
+  useBuiltIn(): void {
+    this.endTrial();
+    this.own = null;
+    this.openError = null;
+    this.noticeOffersBuiltIn = false;
+    void this.load(this.device);
+  }
+
+  private endTrial(): void {
+    this.trial?.end();
+    this.trial = null;
+    this.opening = null;
+  }
+
+  /** A share link that waited for its model replays once that model is loaded. */
+  private replayPendingLink(): void {
+    const text = this.pendingLink;
+    if (text === null || linkModel(text) !== this.modelId) return;
+    this.pendingLink = null;
+    this.notice = null;
+    this.noticeOffersBuiltIn = false;
+    this.openLink(text);
   }
 
   /**
@@ -159,6 +347,23 @@ export class Playground {
 
   /** Restores the controls from a share link's text and replays it; a bad link leaves defaults and a message. */
   openLink(text: string): void {
+    this.pendingLink = null;
+    this.noticeOffersBuiltIn = false;
+    const needed = linkModel(text);
+    // A model the page can load (one the user opens, or the site's own): the link waits for it.
+    if (needed !== null && needed !== this.modelId && (isOwnModelId(needed) || needed === MODEL_DIR)) {
+      if (this.runs.busy) this.stop();
+      this.linkFork = null;
+      this.pendingLink = text;
+      this.noticeOffersBuiltIn = needed === MODEL_DIR;
+      this.notice = isOwnModelId(needed)
+        ? `This link was made with a model opened from its maker's own files, ${needed.split('@')[0]} ` +
+          `(${needed}: its name and a hash of its files), which this page has not loaded. Open that model's ` +
+          'folder with "Open a model…" and the link replays.'
+        : `This link was made with this site's built-in model (${MODEL_DIR}), and this page runs ` +
+          `${this.modelName}. Use the built-in model and the link replays.`;
+      return;
+    }
     const result = decodeShareState(text, this.runs.tags);
     if (this.runs.busy) this.stop();
     this.linkFork = null;
@@ -170,9 +375,9 @@ export class Playground {
           : `${result.error} The playground opened with its default settings instead.`;
       return;
     }
-    if (result.state.model !== MODEL_DIR) {
+    if (result.state.model !== this.modelId) {
       this.notice =
-        `This link was made with another model (${result.state.model}) than this page runs (${MODEL_DIR}), ` +
+        `This link was made with another model (${result.state.model}) than this page runs (${this.modelId}), ` +
         'so replaying it would write other text: its settings are restored, and Generate writes with them.';
       return;
     }
@@ -307,7 +512,6 @@ export class Playground {
 
   /** What the model's folder says of how well it works; null when it has no measurements. */
   facts = $state.raw<ModelFacts | null>(null);
-  private factsAsked = false;
 
   /** Whether "Measure" is drawing samples: Generate waits until it is done. */
   measuring = $state(false);
@@ -395,7 +599,7 @@ export class Playground {
     const maxNewTokens = Math.max(1, kept.request.maxNewTokens - kept.tokens.length);
     this.start({
       version: SHARE_VERSION,
-      model: MODEL_DIR,
+      model: this.modelId,
       backend: kept.backend,
       measurement: null,
       ...kept.request,
@@ -428,23 +632,56 @@ export class Playground {
     };
   }
 
-  /** The model folder's measurements, for the tag rows and "About this model"; fetched once, each optional. */
-  private loadFactsOnce(): void {
-    if (this.factsAsked) return;
-    this.factsAsked = true;
-    const optional = (file: string) =>
-      fetch(`${basePath()}models/${MODEL_DIR}/${file}`)
-        .then((response) => (response.ok ? (response.json() as Promise<unknown>) : null))
-        .catch(() => null);
-    void Promise.all(FACT_FILES.map(optional)).then(([evaluation, taggerEval, agreement]) => {
-      this.facts = modelFacts(evaluation, taggerEval, agreement);
-    });
-  }
-
-  private loadTaggerOnce(): void {
-    if (this.tagger) return;
+  /**
+   * The model's tagger and measurements (for the tag rows and "About this model"), each optional: fetched
+   * from the site's model folder once, or read from a model the user opened. A model without `tagger.json`
+   * has the tagger's features off.
+   */
+  private loadExtras(own: OwnModel | null): void {
+    const id = own?.id ?? MODEL_DIR;
+    // The site's tagger that failed to load is asked for again; measurements are not.
+    if (this.extrasFor === id && (own || this.tagger || this.taggerError === null)) return;
+    const fresh = this.extrasFor !== id;
+    this.extrasFor = id;
+    this.labels.clear();
+    this.tagger = null;
+    this.taggerError = null;
+    this.noTagger = false;
+    if (own) {
+      const json = (file: string) => {
+        try {
+          return parseJsonFile(own.files, file);
+        } catch {
+          return null;
+        }
+      };
+      this.facts = modelFacts(...(FACT_FILES.map(json) as [unknown, unknown, unknown]));
+      if (own.files['tagger.json'] === undefined) this.noTagger = true;
+      else
+        try {
+          this.tagger = parseTagger(parseJsonFile(own.files, 'tagger.json'));
+        } catch (error) {
+          this.taggerError = errorText(error);
+        }
+      return;
+    }
+    const current = () => this.extrasFor === id;
+    if (fresh) {
+      this.facts = null;
+      const optional = (file: string) =>
+        fetch(`${basePath()}models/${MODEL_DIR}/${file}`)
+          .then((response) => (response.ok ? (response.json() as Promise<unknown>) : null))
+          .catch(() => null);
+      void Promise.all(FACT_FILES.map(optional)).then(([evaluation, taggerEval, agreement]) => {
+        if (current()) this.facts = modelFacts(evaluation, taggerEval, agreement);
+      });
+    }
     loadTagger(`${basePath()}models/${MODEL_DIR}/tagger.json`)
-      .then((weights) => (this.tagger = weights))
-      .catch((error: unknown) => (this.taggerError = errorText(error)));
+      .then((weights) => {
+        if (current()) this.tagger = weights;
+      })
+      .catch((error: unknown) => {
+        if (current()) this.taggerError = errorText(error);
+      });
   }
 }

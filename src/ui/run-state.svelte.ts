@@ -87,6 +87,8 @@ export class RunState {
   run = $state.raw<RunView | null>(null);
   /** The loaded model's tag groups. */
   groups = $state.raw<TagGroup[]>([]);
+  /** The loaded model as a share link names it: the site's folder (`MODEL_DIR`), or a model the user opened. */
+  model = $state(MODEL_DIR);
   /** The fork of `run`, if one is open: the tag controls act on it. */
   fork = $state.raw<ForkView | null>(null);
   /** The last "Measure" result, or the one a share link brought; shared with the run while `shareMeasurement`. */
@@ -180,7 +182,7 @@ export class RunState {
         initialPolicy: this.policy,
         timeline: [],
         alarm: this.alarm,
-        model: MODEL_DIR,
+        model: this.model,
         backend: null,
         measurement: this.sharedMeasurement,
       };
@@ -194,7 +196,7 @@ export class RunState {
       maxNewTokens,
       timeline: run.timeline,
       pace,
-      model: MODEL_DIR,
+      model: this.model,
       backend: run.backend,
       measurement: this.sharedMeasurement,
       ...(fork ? { fork } : {}),
@@ -225,6 +227,23 @@ export class RunState {
     this.measurement = state.measurement;
     this.run = null;
     this.fork = null;
+  }
+
+  /**
+   * Another model is loaded: the run on the page and the tag controls (whose tags it may lack) are cleared,
+   * and the prompt starts over from `prompt`.
+   */
+  switchModel(model: string, groups: TagGroup[], prompt: string): void {
+    this.queue.clear();
+    this.run = null;
+    this.fork = null;
+    this.measurement = null;
+    this.live = [];
+    this.idlePolicy = {};
+    this.forkPolicy = {};
+    this.model = model;
+    this.groups = groups;
+    this.settings.prompt = prompt;
   }
 
   /** What a run started now asks for: a shared state as it is, or the controls with the current policy. */

@@ -8,7 +8,7 @@ import type { Sample } from '../measure/samples';
 import type { MeasureSummary } from '../measure/summary';
 import type { Step, StopReason } from '../steering/engine';
 import type { Policy, PolicyChange } from '../steering/policy';
-import type { TagGroup } from '../steering/tags';
+import type { TagGroup, VocabularyFile } from '../steering/tags';
 import type { TimelineEntry } from '../steering/timeline';
 import type { RunSettings, SharedMeasurement } from '../share/state';
 
@@ -21,6 +21,8 @@ export interface LoadOptions {
   basePath: string;
   /** Allows `injectFault` and makes `memory` measure the WebAssembly heap; for tests only (the page's `?testhooks`). */
   testHooks?: boolean;
+  /** A model the user opened, in place of the site's: its files, and the tag groups set on the page, if any. */
+  own?: { files: Record<string, ArrayBuffer>; groups: VocabularyFile | null };
 }
 
 export interface LoadResult {
@@ -32,6 +34,12 @@ export interface LoadResult {
   /** Whether that adapter is a software one on the processor (SwiftShader), slower than WASM. */
   webgpuSoftware: boolean;
   groups: TagGroup[];
+  /**
+   * The grouping in force, in `tagplay.json`'s form, and where it came from: the model's `tagplay.json`, the
+   * default rule (`defaultVocabulary`), or the page (groups the user set for a model they opened).
+   */
+  tagVocabulary: VocabularyFile;
+  tagVocabularySource: 'file' | 'rule' | 'page';
   /** Each token's text on its own, for showing alternatives. */
   vocabulary: string[];
   /** The model's context: prompt and generated tokens together stop at this many positions. */

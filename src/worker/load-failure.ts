@@ -5,6 +5,8 @@
  */
 
 import { errorText } from '../error-text';
+import { RUNTIME_DIR } from '../model/model-name';
+import { ownFailureKind, ownModelError, unsupportedOperator } from '../model/own-model';
 
 /**
  * The kinds of load failure, carried to the page as the error's `name` (comlink keeps an error's name
@@ -44,6 +46,15 @@ const brokeOff = (error: unknown) =>
  * their download broke off.
  */
 export async function explainLoadFailure(error: unknown, files: NeededFile[]): Promise<Error> {
+  const missing = await firstMissing(files);
+  if (missing) return missing;
+  if (brokeOff(error))
+    return failure('interrupted', `A model file's download broke off before its end (${errorText(error)}).`);
+  return failure('damaged', `The model files are all there, but they could not be read (${errorText(error)}).`);
+}
+
+/** The first of `files` that is missing or unreachable, as the error that names it; null when all are there. */
+export async function firstMissing(files: NeededFile[]): Promise<Error | null> {
   for (const { name, url } of files) {
     let response: Response;
     try {
@@ -54,10 +65,39 @@ export async function explainLoadFailure(error: unknown, files: NeededFile[]): P
     }
     if (!response.ok) return failure('missing', `${name} was not found at ${url.pathname} (HTTP ${response.status}).`);
   }
-  if (brokeOff(error))
-    return failure('interrupted', `A model file's download broke off before its end (${errorText(error)}).`);
-  return failure('damaged', `The model files are all there, but they could not be read (${errorText(error)}).`);
+  return null;
 }
+
+/**
+ * Why a model the user opened did not load, once the site's own files (`runtime`) are found to be there:
+ * an operator onnxruntime lacks, a model type transformers.js has no causal language model of, or else the
+ * error itself, named as the model's.
+ */
+export async function explainOwnLoadFailure(error: unknown, runtime: NeededFile[], backend: string): Promise<Error> {
+  const missing = await firstMissing(runtime);
+  if (missing) return missing;
+  if (ownFailureKind(error)) return error as Error;
+  const message = errorText(error);
+  const operator = unsupportedOperator(message);
+  if (operator)
+    return ownModelError(
+      'operator',
+      `onnxruntime cannot run this model: its graph uses the operator ${operator.op} (opset ${operator.opset}), ` +
+        `which onnxruntime-web ${RUNTIME_VERSION} has no implementation of on ${backend}. Export the model with ` +
+        'operators onnxruntime implements.',
+    );
+  const type = /Unsupported model type: (\S+)/.exec(message)?.[1];
+  if (type)
+    return ownModelError(
+      'not-decoder',
+      `This model is not a decoder that writes text: transformers.js has no causal language model of type ${type}.`,
+    );
+  if (brokeOff(error)) return failure('interrupted', `A file of the site broke off before its end (${message}).`);
+  return ownModelError('unreadable', `The model's files could not be read: ${message}`);
+}
+
+/** onnxruntime-web's version, from the folder the site serves it from (`ort/<version>/`). */
+const RUNTIME_VERSION = /ort\/([^/]+)\//.exec(RUNTIME_DIR)?.[1] ?? '';
 
 /** The kind of a load error that came through comlink, or null for any other error. */
 export function loadFailureKind(error: unknown): LoadFailureKind | null {

@@ -28,3 +28,17 @@ export const VOCABULARY_FILE = 'tagplay.json';
 
 /** Those the worker cannot load without; `tagger.json` is the page's. */
 export const WORKER_MODEL_FILES = MODEL_FILES.filter((file) => file !== 'tagger.json' && file !== VOCABULARY_FILE);
+
+/**
+ * A model opened from the user's disk or a path on the site ("Open a model…"): the files it needs, and those
+ * read when it has them. `tokenizer_config.json` is optional there (an empty one stands in), and only
+ * `onnx/model.onnx` is run, in float32.
+ */
+export const OWN_REQUIRED_FILES = ['config.json', 'tokenizer.json', 'onnx/model.onnx'] as const;
+export const OWN_OPTIONAL_FILES = [
+  'tokenizer_config.json',
+  'generation_config.json',
+  VOCABULARY_FILE,
+  'tagger.json',
+  ...FACT_FILES,
+] as const;

@@ -8,6 +8,7 @@ import { errorText } from '../error-text';
 import { inspectModel, inspectText } from '../inspect/inspect';
 import { loadModel, type LoadedModel } from '../model/causal-lm';
 import { MODEL_DIR } from '../model/model-name';
+import { parseJsonFile } from '../model/own-model';
 import { fetchVocabulary } from '../model/vocabulary-fetch';
 import { generateSample, type Sample } from '../measure/samples';
 import { summarize } from '../measure/summary';
@@ -18,8 +19,9 @@ import { parseTagger } from '../tagger/weights-file';
 import type { Backend, BatchListener, LoadResult, RunEnd, RunRequest, WorkerApi } from './api';
 import { pickBackend, probeWebGpu } from './backend';
 import { webGpuDevice } from './gpu-device';
-import { explainLoadFailure } from './load-failure';
+import { explainLoadFailure, explainOwnLoadFailure } from './load-failure';
 import { VOCABULARY_FILE, WORKER_MODEL_FILES } from './model-files';
+import { memoryFetch } from './memory-fetch';
 import { fetchWithProgress } from './progress-fetch';
 import { EventYield, RunLoop, type RunFailure } from './run-loop';
 import { hasJspi, runtimeBuildFor } from './runtime-builds';
@@ -34,6 +36,11 @@ import { WarmUp } from './warm-up';
  * WebGPU, the shaders.
  */
 const WARM_UP_STEPS: Record<Backend, number> = { wasm: 192, webgpu: 8 };
+
+/** The folder name a model the user opened is answered under, from memory (`memory-fetch.ts`). */
+const OWN_MODEL_FOLDER = 'tagplay-own-model';
+/** transformers.js needs a `tokenizer_config.json`; a model folder without one gets this. */
+const EMPTY_JSON = new TextEncoder().encode('{}').buffer as ArrayBuffer;
 
 function decoder(loaded: LoadedModel): (ids: number[]) => string {
   return (ids) => loaded.tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
@@ -72,14 +79,26 @@ class ModelWorkerState {
     return this.model;
   }
 
+  /**
+   * A model the user opened: its `tagger.json`, or null when it has none; undefined for the site's model,
+   * whose tagger is fetched from its folder.
+   */
+  ownTagger: ArrayBuffer | null | undefined = undefined;
+
   /** The tagger from the model's folder, fetched once (again after a failure). */
   async loadTagger(): Promise<Tagger> {
     this.loaded();
     const url = new URL('tagger.json', this.modelDir!);
-    this.tagger ??= fetch(url).then(async (response) => {
-      if (!response.ok) throw new Error(`The tagger (${url.pathname}) answered HTTP ${response.status}.`);
-      return parseTagger(await response.json());
-    });
+    const own = this.ownTagger;
+    this.tagger ??=
+      own === undefined
+        ? fetch(url).then(async (response) => {
+            if (!response.ok) throw new Error(`The tagger (${url.pathname}) answered HTTP ${response.status}.`);
+            return parseTagger(await response.json());
+          })
+        : own === null
+          ? Promise.reject(new Error('This model has no tagger.json, so the tagger cannot label its sentences.'))
+          : Promise.resolve().then(() => parseTagger(JSON.parse(new TextDecoder().decode(own))));
     return this.tagger.catch((error: unknown) => {
       this.tagger = null;
       throw error;
@@ -189,36 +208,50 @@ const api: WorkerApi = {
     // onnxruntime loads one build per worker: a WebGPU one also runs WASM sessions, should WebGPU fail to start.
     const build = runtimeBuildFor(chosen, hasJspi());
     useRuntimeBuild(options.basePath, build);
-    const modelDir = new URL(`${options.basePath}models/${MODEL_DIR}/`, self.location.origin);
+    const own = options.own ?? null;
+    // A model the user opened is answered from memory under a folder name of its own, which the site never serves.
+    const folder = own ? OWN_MODEL_FOLDER : MODEL_DIR;
+    const modelDir = new URL(`${options.basePath}models/${folder}/`, self.location.origin);
     // Each file's progress, named by its path in the model's folder.
-    env.fetch = fetchWithProgress((url, loaded, total) =>
-      onProgress({ file: decodeURI(url).replace(modelDir.href, ''), fraction: total ? loaded / total : null }),
+    env.fetch = fetchWithProgress(
+      (url, loaded, total) =>
+        onProgress({
+          file: decodeURI(url).replace(modelDir.href, '').replace(modelDir.pathname, ''),
+          fraction: total ? loaded / total : null,
+        }),
+      own ? memoryFetch(modelDir, { 'tokenizer_config.json': EMPTY_JSON, ...own.files }) : fetch,
     );
+    const runtime = Object.values(runtimeUrls(options.basePath, build)).map((url) => ({
+      name: `The runtime file ${url.pathname.slice(url.pathname.lastIndexOf('/') + 1)}`,
+      url,
+    }));
     const needed = [
       ...WORKER_MODEL_FILES.map((file) => ({ name: `The model file ${file}`, url: new URL(file, modelDir) })),
-      ...Object.values(runtimeUrls(options.basePath, build)).map((url) => ({
-        name: `The runtime file ${url.pathname.slice(url.pathname.lastIndexOf('/') + 1)}`,
-        url,
-      })),
+      ...runtime,
     ];
     let model: LoadedModel;
     try {
-      const tagVocabulary = await fetchVocabulary(new URL(VOCABULARY_FILE, modelDir));
+      const tagVocabulary = own
+        ? (own.groups ?? parseJsonFile(own.files, VOCABULARY_FILE))
+        : await fetchVocabulary(new URL(VOCABULARY_FILE, modelDir));
       const loadOptions = { vocabulary: tagVocabulary };
       try {
-        model = await loadModel(MODEL_DIR, chosen, loadOptions);
+        model = await loadModel(folder, chosen, loadOptions);
       } catch (error) {
         if (chosen !== 'webgpu') throw error;
         reason = `WebGPU failed to start (${errorText(error)}), so WASM`;
         chosen = 'wasm';
-        model = await loadModel(MODEL_DIR, chosen, loadOptions);
+        model = await loadModel(folder, chosen, loadOptions);
       }
     } catch (error) {
-      throw await explainLoadFailure(error, needed);
+      throw own
+        ? await explainOwnLoadFailure(error, runtime, chosen === 'webgpu' ? 'WebGPU' : 'WASM')
+        : await explainLoadFailure(error, needed);
     }
     state.model = model;
     state.backend = chosen;
     state.modelDir = modelDir;
+    state.ownTagger = own ? (own.files['tagger.json'] ?? null) : undefined;
     if (chosen === 'webgpu') void state.watchDevice();
     state.warmUp = new WarmUp(model.lm, WARM_UP_STEPS[chosen]);
     state.vocabulary = decodeEach(decoder(model), model.tokenizer.get_vocab().size);
@@ -228,6 +261,8 @@ const api: WorkerApi = {
       webgpuAvailable: probe.available,
       webgpuSoftware: probe.available && probe.software,
       groups: model.groups,
+      tagVocabulary: model.tagVocabulary ?? { groups: [] },
+      tagVocabularySource: own?.groups ? 'page' : (model.tagVocabularySource ?? 'file'),
       vocabulary: state.vocabulary,
       maxLength: model.lm.maxLength,
     };

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium, watchOrigin, type BackendUnderTest } from './browser';
 import { SITE_DIR } from './build-site';
-import { serveStatic, type SiteFault } from './static-server';
+import { serveStatic, type Mount, type SiteFault } from './static-server';
 
 export interface SessionOptions {
   /** Serve the site cross-origin isolated (COOP and COEP headers). */
@@ -16,6 +16,8 @@ export interface SessionOptions {
    * the server as it is (the fault tests break it on purpose).
    */
   noServiceWorker?: boolean;
+  /** More folders served beside the site, e.g. a model folder under `/tagplay/models/mine/`. */
+  mounts?: Mount[];
 }
 
 /** The built site under `/tagplay/` on the harness's server. */
@@ -41,7 +43,9 @@ export interface Session {
 }
 
 export async function startSession(backend: BackendUnderTest, options: SessionOptions = {}): Promise<Session> {
-  const server = await serveStatic([{ prefix: '/tagplay/', dir: SITE_DIR }], { isolated: options.isolated });
+  const server = await serveStatic([{ prefix: '/tagplay/', dir: SITE_DIR }, ...(options.mounts ?? [])], {
+    isolated: options.isolated,
+  });
   const site: StaticSite = {
     url: `${server.url}tagplay/`,
     setFault: (fault) => server.setFault(fault),
