@@ -94,12 +94,17 @@ describe('the playground on a phone, 390 px wide, on WASM', () => {
 
   it("reads the chart's values under a tap", async () => {
     const { page } = playground;
+    await page.getByRole('button', { name: 'Close token details' }).tap();
+    await page.getByTestId('token-popover').waitFor({ state: 'detached' });
     const over = page.getByTestId('chart').locator('.u-over');
-    await over.scrollIntoViewIfNeeded();
+    // In the middle of the screen, clear of the sticky tag bar at its top.
+    await over.evaluate((element) => element.scrollIntoView({ block: 'center' }));
     const box = (await over.boundingBox())!;
+    const bar = (await page.getByTestId('tag-bar').boundingBox())!;
+    expect(box.y + box.height / 2).toBeGreaterThan(bar.y + bar.height);
     const tokenValue = page.getByTestId('chart').locator('.u-legend .u-series').first().locator('.u-value');
     await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
-    await expect.poll(() => tokenValue.textContent()).toMatch(/^\d+$/);
+    await expect.poll(() => tokenValue.textContent(), { timeout: 5_000 }).toMatch(/^\d+$/);
   });
 
   it('never scrolls sideways, and axe finds no serious or critical violation', async () => {
