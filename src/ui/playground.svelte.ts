@@ -1,12 +1,9 @@
 import { errorText } from '../error-text';
 import { MODEL_DIR, MODEL_NAME } from '../model/model-name';
-import { isOwnModelId, ownFailureKind, ownModel, parseJsonFile, type OwnModel } from '../model/own-model';
+import { ownModel, type OwnModel } from '../model/own-model';
 import type { InspectResult } from '../inspect/inspect';
 import type { MeasureProgress, MeasureRequest, MeasureResult } from '../worker/api';
-import { modelFacts, type ModelFacts } from '../model/model-facts';
 import { keepForOffline, startOffline } from '../offline/offline';
-import { FACT_FILES } from '../worker/model-files';
-import { decodeShareState } from '../share/codec';
 import { defaultShareState } from '../share/defaults';
 import type { ShareFork } from '../share/fork';
 import { LIMITS } from '../share/limits';
@@ -14,14 +11,13 @@ import { SHARE_VERSION, type ShareState } from '../share/state';
 import type { AlarmAction } from '../steering/alarm';
 import type { PolicyChange } from '../steering/policy';
 import type { TagGroup, VocabularyFile } from '../steering/tags';
-import type { SentenceLabel, Tagger } from '../tagger';
-import { parseTagger } from '../tagger/weights-file';
 import type { Backend, DeviceChoice, LoadOptions, LoadProgress, LoadResult, RunErrorKind } from '../worker/api';
-import { loadFailureKind, type LoadFailureKind } from '../worker/load-failure';
-import { crossCheck, loadTagger, type Verdict } from './cross-check';
+import { loadFailureKind } from '../worker/load-failure';
+import type { Verdict } from './cross-check';
 import { crashFault, loadFault, runFault, type Fault, type Remedies } from './faults';
-import { linkModel } from './link-model';
-import { modelFromDrop, modelFromPicker, modelFromSite } from './own-model-files';
+import { LinkReplay } from './link-replay.svelte';
+import { ModelExtras } from './model-extras.svelte';
+import { ModelOpener } from './model-opener.svelte';
 import { RunState, type RunView } from './run-state.svelte';
 import { useTagColours } from './tag-style';
 import { measureMemory, type TestHooks } from './test-hooks';
@@ -39,12 +35,6 @@ export interface RunActions {
   stepOnce(): void;
   stop(): void;
   setPace(tokensPerSecond: number): void;
-}
-
-/** Why a model the user opened did not load. */
-export interface OpenError {
-  kind: ReturnType<typeof ownFailureKind> | LoadFailureKind | 'load';
-  message: string;
 }
 
 /** The tag groups in force, in `tagplay.json`'s form, and where they came from (`LoadResult`). */
@@ -75,13 +65,16 @@ const basePath = () => new URL(import.meta.env.BASE_URL, document.baseURI).pathn
 /** The site's base as an address, which paths typed on the page are relative to. */
 const siteBase = () => new URL(basePath(), location.origin);
 
+/** The site's own model folder, as a URL ending in `/`. */
+const modelFolder = () => `${basePath()}models/${MODEL_DIR}/`;
+
 /** `?testhooks` in the page's address exposes `window.__tagplay` and lets tests inject faults into the worker. */
 const testHooksWanted = () => new URLSearchParams(location.search).has('testhooks');
 
 /**
- * The playground: the model behind its worker, the runs (`runs`), the faults and the tagger's
- * cross-check. The worker does the generating; this starts it, loads the model and passes the
- * controls' actions on.
+ * The playground: the model behind its worker, the runs (`runs`), the faults, share links (`links`), the model
+ * folder's tagger and measurements (`extras`) and models the user opens (`opener`). The worker does the
+ * generating; this starts it, loads the model and passes the controls' actions on.
  */
 export class Playground {
   phase = $state<Phase>('loading');
@@ -93,42 +86,37 @@ export class Playground {
   backend = $state.raw<BackendInfo | null>(null);
   /** Each token's text on its own, by id. */
   vocabulary = $state.raw<string[]>([]);
-  /** A message about the share link the page was opened with. */
-  notice = $state<string | null>(null);
-  /** What the notice offers: the built-in model its link was made with. */
-  noticeOffersBuiltIn = $state(false);
-  taggerError = $state<string | null>(null);
-  /** The model has no `tagger.json`: the tagger's features (cross-check, Measure, Inspect) are off. */
-  noTagger = $state(false);
   /** The model the user opened, which the page runs in place of the site's; null for the site's own. */
   own = $state.raw<OwnModel | null>(null);
-  /** While a model the user opened loads beside the current one: what is happening, for the page to show. */
-  opening = $state<string | null>(null);
-  /** Why the last model the user opened did not load. */
-  openError = $state.raw<OpenError | null>(null);
   /** The tag groups in force and where they came from. */
   tagVocabulary = $state.raw<TagVocabularyView | null>(null);
   readonly runs = new RunState(
     (run, kind) => this.runFailed(run, kind),
-    (run) => this.runEnded(run),
+    (run) => this.links.runEnded(run),
   );
   readonly testHooks = testHooksWanted();
+  /** Share links opened on the page, and what the page says about them. */
+  readonly links = new LinkReplay({
+    runs: this.runs,
+    modelId: () => this.modelId,
+    modelName: () => this.modelName,
+    backend: () => this.backend?.backend,
+    start: (state) => this.start(state),
+    stop: () => this.stop(),
+    forkAt: (at, fork) => this.forkAt(at, fork),
+    setPace: (tokensPerSecond) => this.setPace(tokensPerSecond),
+  });
+  /** Models the user opens from their own files. */
+  readonly opener = new ModelOpener(
+    { loadOptions: (model) => this.loadOptions(this.device, model), adopt: (...args) => this.adoptOpened(...args) },
+    siteBase,
+  );
 
-  private tagger = $state.raw<Tagger | null>(null);
   private session: WorkerSession | null = null;
-  /** A worker loading a model the user opened, while the current one goes on. */
-  private trial: WorkerSession | null = null;
-  /** A share link that waits for the model it was made with. */
-  private pendingLink: string | null = null;
-  /** The model whose tagger and measurements are loaded. */
-  private extrasFor: string | null = null;
   /** Counts calls of `load`, so that one overtaken while it waited gives way. */
   private loadAttempts = 0;
   /** The device the current worker was asked for. */
   private device: DeviceChoice = 'auto';
-  // A cache read while rendering, never a reason to re-render.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private readonly labels = new Map<string, SentenceLabel>();
   private readonly remedies: Remedies = {
     load: (device) => void this.load(device),
     resume: (device) => void this.resumeAfterFault(device),
@@ -143,7 +131,9 @@ export class Playground {
     setPace: (tokensPerSecond) => this.setPace(tokensPerSecond),
   };
 
-  readonly verdicts: Verdict[] = $derived(this.tagger ? crossCheck(this.runs.sentences, this.tagger, this.labels) : []);
+  /** The model's tagger and measurements. */
+  readonly extras = new ModelExtras();
+  readonly verdicts: Verdict[] = $derived(this.extras.verdicts(this.runs.sentences));
 
   /** The loaded model as a share link names it: the site's folder name, or `name@hash` for a model the user opened. */
   get modelId(): string {
@@ -160,7 +150,7 @@ export class Playground {
    */
   async load(device: DeviceChoice = 'auto', retry: () => unknown = () => this.load(device)): Promise<boolean> {
     this.discardWorker();
-    this.endTrial();
+    this.opener.cancel();
     this.runs.settle('user');
     this.phase = 'loading';
     this.fault = null;
@@ -173,7 +163,7 @@ export class Playground {
     const session = new WorkerSession((why) => this.crashed(session, why));
     this.session = session;
     const own = this.own;
-    this.loadExtras(own);
+    this.extras.load(own?.id ?? MODEL_DIR, own, modelFolder());
     try {
       const result = await session.api.load(
         this.loadOptions(device, own),
@@ -223,111 +213,37 @@ export class Playground {
     session.watch();
     // A model the user opened is theirs alone: the service worker keeps nothing of it.
     if (!own) keepForOffline();
-    this.replayPendingLink();
+    this.links.modelLoaded();
   }
 
-  /**
-   * Loads a model the user opened in a worker of its own while the current model goes on; once it has
-   * loaded, the page runs it. If it fails, the current model stays and `openError` says why.
-   */
-  async openModel(model: OwnModel): Promise<boolean> {
-    this.endTrial();
-    this.openError = null;
-    this.opening = `Loading ${model.name}…`;
-    let onCrash: (why: string) => void = () => undefined;
-    const trial = new WorkerSession((why) => onCrash(why));
-    this.trial = trial;
-    const crashed = new Promise<never>((_, reject) => {
-      onCrash = (why) => reject(new Error(`The model worker stopped (${why}).`));
-    });
-    try {
-      const progress = (p: LoadProgress) => {
-        if (this.trial === trial) this.opening = `Loading ${model.name}: ${p.file}…`;
-      };
-      const result = await Promise.race([
-        trial.api.load(this.loadOptions(this.device, model), remoteCallback(progress)),
-        crashed,
-      ]);
-      if (this.trial !== trial) return false;
-      this.trial = null;
-      this.opening = null;
-      this.discardWorker();
-      this.runs.settle('user');
-      // A load of the previous model still waiting gives way.
-      this.loadAttempts++;
-      this.session = trial;
-      onCrash = (why) => this.crashed(trial, why);
-      this.fault = null;
-      this.progress = null;
-      this.loadExtras(model);
-      this.adopt(trial, result, model);
-      return true;
-    } catch (error) {
-      trial.end();
-      if (this.trial === trial) {
-        this.trial = null;
-        this.opening = null;
-        this.openError = { kind: ownFailureKind(error) ?? loadFailureKind(error) ?? 'load', message: errorText(error) };
-      }
-      return false;
-    }
+  /** A worker has loaded a model the user opened: the page runs it from now on, and hears of the worker's crash. */
+  private adoptOpened(worker: WorkerSession, result: LoadResult, model: OwnModel): (why: string) => void {
+    this.discardWorker();
+    this.runs.settle('user');
+    // A load of the previous model still waiting gives way.
+    this.loadAttempts++;
+    this.session = worker;
+    this.fault = null;
+    this.progress = null;
+    this.extras.load(model.id, model, modelFolder());
+    this.adopt(worker, result, model);
+    return (why) => this.crashed(worker, why);
   }
-
-  /** Reads a model the user chose (`read`: from the folder picker, a drop or a path), checks it and opens it. */
-  async openFrom(read: (status: (text: string) => void) => Promise<OwnModel>): Promise<boolean> {
-    this.endTrial();
-    this.openError = null;
-    this.opening = 'Reading the model…';
-    let model: OwnModel;
-    try {
-      model = await read((text) => (this.opening = text));
-    } catch (error) {
-      this.opening = null;
-      this.openError = { kind: ownFailureKind(error) ?? 'load', message: errorText(error) };
-      return false;
-    }
-    return this.openModel(model);
-  }
-
-  openFromPicker = (files: FileList) => this.openFrom(() => modelFromPicker(files));
-  /** Called during the drop event: the dropped files can be read only then. */
-  openFromDrop = (data: DataTransfer) => {
-    const reading = modelFromDrop(data);
-    return this.openFrom(() => reading);
-  };
-  openFromPath = (path: string) =>
-    this.openFrom((status) => modelFromSite(path, siteBase(), (file) => status(`Fetching ${file}…`)));
 
   /** Loads the model the user opened again with other tag groups (null: its `tagplay.json` or the default rule). */
   async regroup(groups: VocabularyFile | null): Promise<boolean> {
     const own = this.own;
     if (!own) return false;
-    return this.openModel(await ownModel(own.name, own.origin, own.files, groups, own.filesHash));
+    return this.opener.open(await ownModel(own.name, own.origin, own.files, groups, own.filesHash));
   }
 
   /** Back to the site's own model. */
   useBuiltIn(): void {
-    this.endTrial();
+    this.opener.cancel();
     this.own = null;
-    this.openError = null;
-    this.noticeOffersBuiltIn = false;
+    this.opener.error = null;
+    this.links.noticeOffersBuiltIn = false;
     void this.load(this.device);
-  }
-
-  private endTrial(): void {
-    this.trial?.end();
-    this.trial = null;
-    this.opening = null;
-  }
-
-  /** A share link that waited for its model replays once that model is loaded. */
-  private replayPendingLink(): void {
-    const text = this.pendingLink;
-    if (text === null || linkModel(text) !== this.modelId) return;
-    this.pendingLink = null;
-    this.notice = null;
-    this.noticeOffersBuiltIn = false;
-    this.openLink(text);
   }
 
   /**
@@ -344,87 +260,6 @@ export class Playground {
       if (shared) this.forkAt(fork.at, { ...shared, maxNewTokens: fork.maxNewTokens });
     } else if (kept && this.runs.run === kept) this.continueFrom(kept);
   }
-
-  /** Restores the controls from a share link's text and replays it; a bad link leaves defaults and a message. */
-  openLink(text: string): void {
-    this.pendingLink = null;
-    this.noticeOffersBuiltIn = false;
-    const needed = linkModel(text);
-    // A model the page can load (one the user opens, or the site's own): the link waits for it.
-    if (needed !== null && needed !== this.modelId && (isOwnModelId(needed) || needed === MODEL_DIR)) {
-      if (this.runs.busy) this.stop();
-      this.linkFork = null;
-      this.pendingLink = text;
-      this.noticeOffersBuiltIn = needed === MODEL_DIR;
-      this.notice = isOwnModelId(needed)
-        ? `This link was made with a model opened from its maker's own files, ${needed.split('@')[0]} ` +
-          `(${needed}: its name and a hash of its files), which this page has not loaded. Open that model's ` +
-          'folder with "Open a model…" and the link replays.'
-        : `This link was made with this site's built-in model (${MODEL_DIR}), and this page runs ` +
-          `${this.modelName}. Use the built-in model and the link replays.`;
-      return;
-    }
-    const result = decodeShareState(text, this.runs.tags);
-    if (this.runs.busy) this.stop();
-    this.linkFork = null;
-    this.runs.restore(result.state);
-    if (!result.ok) {
-      this.notice =
-        result.state === null
-          ? result.error
-          : `${result.error} The playground opened with its default settings instead.`;
-      return;
-    }
-    if (result.state.model !== this.modelId) {
-      this.notice =
-        `This link was made with another model (${result.state.model}) than this page runs (${this.modelId}), ` +
-        'so replaying it would write other text: its settings are restored, and Generate writes with them.';
-      return;
-    }
-    const backend = this.backend?.backend;
-    this.notice =
-      result.state.backend !== null && backend !== undefined && result.state.backend !== backend
-        ? `This link was made on ${result.state.backend === 'webgpu' ? 'WebGPU' : 'WASM'} and replays here on ` +
-          `${backend === 'webgpu' ? 'WebGPU' : 'WASM'}, whose arithmetic differs in the last digits: ` +
-          'a token may come out otherwise.'
-        : null;
-    this.start(result.state);
-    this.replaying = this.runs.run?.request ?? null;
-    this.linkFork = result.state.fork ?? null;
-  }
-
-  /** The fork a shared link carries, to replay once its run has: the link replays the run, then the fork. */
-  private linkFork: ShareFork | null = null;
-
-  /** A run or fork ended: a shared run that carries a fork goes on to replay it. */
-  private runEnded(run: RunView): void {
-    const fork = this.linkFork;
-    if (!fork || run.request !== this.replaying) return;
-    this.linkFork = null;
-    if (run.ended === 'error') return;
-    if (run.tokens.length <= fork.at) {
-      this.notice =
-        `This link's fork goes on after token ${fork.at}, but its run wrote only ${run.tokens.length} ` +
-        'tokens here, so the fork was not replayed.';
-      return;
-    }
-    if (this.forkAt(fork.at, fork)) this.replaying = this.runs.fork?.run?.request ?? null;
-  }
-
-  /** The request of the run that replays a shared link (a run's request stays one object all run). */
-  private replaying = $state.raw<RunView['request'] | null>(null);
-
-  /** Whether a shared link (its run, or then its fork) is replaying at its recorded pace, which the page says. */
-  get replayingLink(): boolean {
-    if (this.replaying === null) return false;
-    const run = this.runs.run;
-    const fork = this.runs.fork?.run;
-    if (run?.request === this.replaying) return run.ended === null || this.linkFork !== null;
-    return fork?.request === this.replaying && fork.ended === null;
-  }
-
-  /** "Skip to the end" of a shared run: the same tokens, as fast as the model goes. */
-  skipReplay = () => this.setPace(0);
 
   /**
    * Starts a run from the controls, or replays a shared state with its timeline. With `stepping`, the
@@ -509,9 +344,6 @@ export class Playground {
     if (this.runs.running) void this.session?.api.stepOnce();
     else this.start(undefined, true);
   }
-
-  /** What the model's folder says of how well it works; null when it has no measurements. */
-  facts = $state.raw<ModelFacts | null>(null);
 
   /** Whether "Measure" is drawing samples: Generate waits until it is done. */
   measuring = $state(false);
@@ -630,58 +462,5 @@ export class Playground {
       workerTimeline: () => worker().api.timeline(),
       memory: async () => ({ ...(await measureMemory()), workerWasmBytes: (await worker().api.memory()).wasmBytes }),
     };
-  }
-
-  /**
-   * The model's tagger and measurements (for the tag rows and "About this model"), each optional: fetched
-   * from the site's model folder once, or read from a model the user opened. A model without `tagger.json`
-   * has the tagger's features off.
-   */
-  private loadExtras(own: OwnModel | null): void {
-    const id = own?.id ?? MODEL_DIR;
-    // The site's tagger that failed to load is asked for again; measurements are not.
-    if (this.extrasFor === id && (own || this.tagger || this.taggerError === null)) return;
-    const fresh = this.extrasFor !== id;
-    this.extrasFor = id;
-    this.labels.clear();
-    this.tagger = null;
-    this.taggerError = null;
-    this.noTagger = false;
-    if (own) {
-      const json = (file: string) => {
-        try {
-          return parseJsonFile(own.files, file);
-        } catch {
-          return null;
-        }
-      };
-      this.facts = modelFacts(...(FACT_FILES.map(json) as [unknown, unknown, unknown]));
-      if (own.files['tagger.json'] === undefined) this.noTagger = true;
-      else
-        try {
-          this.tagger = parseTagger(parseJsonFile(own.files, 'tagger.json'));
-        } catch (error) {
-          this.taggerError = errorText(error);
-        }
-      return;
-    }
-    const current = () => this.extrasFor === id;
-    if (fresh) {
-      this.facts = null;
-      const optional = (file: string) =>
-        fetch(`${basePath()}models/${MODEL_DIR}/${file}`)
-          .then((response) => (response.ok ? (response.json() as Promise<unknown>) : null))
-          .catch(() => null);
-      void Promise.all(FACT_FILES.map(optional)).then(([evaluation, taggerEval, agreement]) => {
-        if (current()) this.facts = modelFacts(evaluation, taggerEval, agreement);
-      });
-    }
-    loadTagger(`${basePath()}models/${MODEL_DIR}/tagger.json`)
-      .then((weights) => {
-        if (current()) this.tagger = weights;
-      })
-      .catch((error: unknown) => {
-        if (current()) this.taggerError = errorText(error);
-      });
   }
 }
