@@ -6,6 +6,7 @@
  *   npm run bench:stream                              256 tokens
  *   npm run bench:stream -- --tokens 128 --profile   shorter, then once more under the CPU profiler
  *   npm run bench:stream -- --seed 5                  from seed 5 (the full bench finds one that reaches the count)
+ *   npm run bench:stream -- --repeats 5               the runs after the first: the best of 5 (3 unless told)
  */
 import { buildFrameMonitor, buildSites } from './browser/build';
 import { measureStreaming } from './browser/app-page';
@@ -21,6 +22,7 @@ const arg = (name: string): number | null => {
 const TOKENS = arg('--tokens') ?? NEW_TOKENS;
 const SEED = arg('--seed');
 const PROFILE = process.argv.includes('--profile');
+const REPEATS = arg('--repeats') ?? 3;
 
 async function main(): Promise<void> {
   console.error('[bench] building the frame monitor and the playground');
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
       `${server.url}tagplay/`,
       TOKENS,
       SEED,
+      REPEATS,
       PROFILE ? profilingOn(server) : null,
     );
     expectLocal(foreign);

@@ -97,6 +97,7 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
             siteUrl,
             plan.newTokens,
             suite.seed,
+            plan.repeats,
             cpuProfile ? profilingOn(server, backend) : null,
           )),
         };
