@@ -86,8 +86,13 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
       try {
         const { backend, cpuProfile, ...options } = plan;
         const foreign = watchOrigin(chrome.context, server.url);
+        const coldForeign: string[][] = [];
         const siteUrl = `${server.url}tagplay/${backendQuery(backend)}`;
-        const loads = await measureLoads(chrome.context, server, siteUrl);
+        const loads = await measureLoads(chrome.context, server, siteUrl, async () => {
+          const profile = await launchProfile(plan.backend);
+          coldForeign.push(watchOrigin(profile.context, server.url));
+          return profile;
+        });
         const suite = await runPageSuite(chrome.context, `${server.url}bench/`, { backend, ...options });
         const app: AppMeasure = {
           ...loads,
@@ -101,7 +106,7 @@ export async function runBrowserSuite(plans: BrowserPlan[]): Promise<BrowserResu
             cpuProfile ? profilingOn(server, backend) : null,
           )),
         };
-        expectLocal(foreign);
+        expectLocal([...foreign, ...coldForeign.flat()]);
         // The page's user agent is frozen at "156.0.0.0"; the browser object knows the full version.
         chromium = chrome.context.browser()?.version() ?? suite.userAgent;
         backends.push({

@@ -152,13 +152,19 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     table(['Where', '(a)', '(b)', '(c)', '(d)'], breakdownRows(results)),
     '',
-    '### Loading the playground (Chromium, fresh profile, then again with the HTTP cache warm)',
+    '### Loading the playground (Chromium: three cold loads, each on a fresh profile, the median shown; then again with the HTTP cache warm)',
     '',
     table(
-      ['Backend', 'Cold: ready after', 'Cold: bytes (model + runtime + page)', 'Warm: ready after', 'Warm: bytes'],
+      [
+        'Backend',
+        'Cold: ready after (median; each)',
+        'Cold: bytes (model + runtime + page)',
+        'Warm: ready after',
+        'Warm: bytes',
+      ],
       browser.backends.map((b) => [
         b.label,
-        `${fixed(b.app.cold.readyMs)} ms`,
+        `${fixed(b.app.cold.readyMs)} ms (${b.app.coldReadyMs.map((ms) => fixed(ms)).join(', ')})`,
         `${mib(b.app.cold.bytes.total)} (${mib(b.app.cold.bytes.model)} + ${mib(b.app.cold.bytes.runtime)} + ${mib(b.app.cold.bytes.page)})`,
         `${fixed(b.app.warm.readyMs)} ms`,
         mib(b.app.warm.bytes.total),
