@@ -9,6 +9,7 @@ import { mergeFrameStats } from '../web/frame-monitor';
 import { FRAME_MONITOR_FILE } from './build';
 import { profileMainThread, type ProfileSummary, type SourceResolver } from './cpu-profile';
 import type { Profile } from '../../tests/e2e/harness/browser';
+import { clickGenerateWhenReady, firstTokenTimes, type FirstTokenTimes } from '../../tests/e2e/harness/first-token';
 import type { Sent, StaticServer } from '../../tests/e2e/harness/static-server';
 import { addCpu, chromiumCpu, cpuSince, type ThreadCpu } from './thread-cpu';
 
@@ -22,6 +23,8 @@ export interface BytesByKind {
 export interface LoadMeasure {
   /** From navigation start to the backend badge saying the model is ready, measured in the page. */
   readyMs: number;
+  /** Cold loads only: from ready to the first token on the page, Generate clicked the moment the model is ready. */
+  firstTokenMs: number | null;
   bytes: BytesByKind;
   /** Per path: requests, full responses (the rest were 304s) and body bytes. */
   files: Record<string, Sent>;
@@ -46,6 +49,8 @@ export interface LoadsMeasure {
   cold: LoadMeasure;
   /** Each cold load's time to ready, in order. */
   coldReadyMs: number[];
+  /** Each cold load's time from ready to the first token, in order. */
+  coldFirstTokenMs: number[];
   warm: LoadMeasure;
 }
 
@@ -78,26 +83,35 @@ function bytesByKind(sent: Map<string, Sent>): BytesByKind {
   return bytes;
 }
 
-/** Opens the playground and waits for the badge that says the model is ready, timed from the page's own navigation start. */
+/**
+ * Opens the playground and waits for the badge that says the model is ready, timed from the page's own navigation
+ * start; with `firstToken`, clicks Generate the moment it is ready and waits for the first token too.
+ */
 async function openReady(
   context: BrowserContext,
   url: string,
   server: StaticServer,
+  firstToken = false,
 ): Promise<{ page: Page; load: LoadMeasure }> {
   server.resetSent();
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`app page error: ${error.message}`));
+  if (firstToken) await page.addInitScript(clickGenerateWhenReady);
   await page.goto(url);
-  const ready = await page.waitForFunction(
-    () => (document.querySelector('[data-testid=backend-badge][data-backend]') ? performance.now() : 0),
-    undefined,
-    { polling: 'raf', timeout: 300_000 },
-  );
+  const times: FirstTokenTimes | { readyMs: number; firstTokenMs: null } = firstToken
+    ? await firstTokenTimes(page, 300_000)
+    : {
+        readyMs: (await (
+          await page.waitForFunction(
+            () => (document.querySelector('[data-testid=backend-badge][data-backend]') ? performance.now() : 0),
+            undefined,
+            { polling: 'raf', timeout: 300_000 },
+          )
+        ).jsonValue()) as number,
+        firstTokenMs: null,
+      };
   const sent = server.sent();
-  return {
-    page,
-    load: { readyMs: (await ready.jsonValue()) as number, bytes: bytesByKind(sent), files: Object.fromEntries(sent) },
-  };
+  return { page, load: { ...times, bytes: bytesByKind(sent), files: Object.fromEntries(sent) } };
 }
 
 const statusText = (page: Page) =>
@@ -179,8 +193,9 @@ const COLD_LOADS = 3;
 
 /**
  * Cold loads, the median by time to ready reported (one load wanders by some hundreds of ms on two shared
- * cores): all but the last on profiles of their own from `freshProfile`, the last on the suite's own fresh
- * profile. Then a warm load in a new tab of that profile (HTTP cache filled).
+ * cores), each clicking Generate the moment the model is ready to time the first token: all but the last on
+ * profiles of their own from `freshProfile`, the last on the suite's own fresh profile. Then a warm load in a
+ * new tab of that profile (HTTP cache filled).
  */
 export async function measureLoads(
   context: BrowserContext,
@@ -192,12 +207,12 @@ export async function measureLoads(
   for (let i = 1; i < COLD_LOADS; i++) {
     const profile = await freshProfile();
     try {
-      colds.push((await openReady(profile.context, siteUrl, server)).load);
+      colds.push((await openReady(profile.context, siteUrl, server, true)).load);
     } finally {
       await profile.close();
     }
   }
-  const last = await openReady(context, siteUrl, server);
+  const last = await openReady(context, siteUrl, server, true);
   await last.page.close();
   colds.push(last.load);
   const coldReadyMs = colds.map((load) => load.readyMs);
@@ -205,7 +220,13 @@ export async function measureLoads(
   const warm = await openReady(context, siteUrl, server);
   const backend = await warm.page.getByTestId('backend-badge').getAttribute('data-backend');
   await warm.page.close();
-  return { backend, cold, coldReadyMs, warm: warm.load };
+  return {
+    backend,
+    cold,
+    coldReadyMs,
+    coldFirstTokenMs: colds.map((load) => load.firstTokenMs ?? NaN),
+    warm: warm.load,
+  };
 }
 
 /** Opens the playground in a new tab, waits for the model, runs `run` on it and closes the tab. */

@@ -2,52 +2,16 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RUNTIME_BUILDS } from '../../src/worker/runtime-builds';
 import type { BackendUnderTest } from './harness/browser';
+import { clickGenerateWhenReady, firstTokenTimes, type FirstTokenTimes } from './harness/first-token';
 import { startSession, type Session } from './harness/session';
 
 const MiB = 1024 * 1024;
 
-interface ColdLoad {
+interface ColdLoad extends FirstTokenTimes {
   /** Response body bytes by what they are, from the page's and its worker's requests. */
   bytes: { model: number; runtime: number; page: number; total: number };
   /** The onnxruntime files fetched, by name. */
   runtimeFiles: string[];
-  /** From navigation start to the badge that says the model is ready. */
-  readyMs: number;
-  /** From ready to the first token on the page, with Generate clicked the moment the model is ready. */
-  firstTokenMs: number;
-}
-
-declare global {
-  interface Window {
-    __coldLoad?: Promise<{ readyMs: number; firstTokenMs: number }>;
-  }
-}
-
-/**
- * Clicks Generate the moment the badge says the model is ready and times the first token, all inside the
- * page, so the harness's own round trips are not counted.
- */
-function clickGenerateWhenReady() {
-  window.__coldLoad = new Promise((resolve) => {
-    const ready = () => document.querySelector('[data-testid=backend-badge][data-backend]');
-    const whenThere = (found: () => Element | null, then: () => void) => {
-      if (found()) return then();
-      const observer = new MutationObserver(() => {
-        if (!found()) return;
-        observer.disconnect();
-        then();
-      });
-      observer.observe(document, { subtree: true, childList: true, attributes: true });
-    };
-    whenThere(ready, () => {
-      const readyMs = performance.now();
-      (document.querySelector('[data-testid=generate]') as HTMLButtonElement).click();
-      whenThere(
-        () => document.querySelector('[data-testid=token]'),
-        () => resolve({ readyMs, firstTokenMs: performance.now() - readyMs }),
-      );
-    });
-  });
 }
 
 async function coldLoad(session: Session, backend: BackendUnderTest, query: string): Promise<ColdLoad> {
@@ -67,8 +31,7 @@ async function coldLoad(session: Session, backend: BackendUnderTest, query: stri
   const page: Page = await session.context.newPage();
   await page.addInitScript(clickGenerateWhenReady);
   await page.goto(`${session.site.url}${query}`);
-  const times = await page.waitForFunction(() => window.__coldLoad, undefined, { timeout: 180_000 });
-  const { readyMs, firstTokenMs } = (await times.jsonValue()) as { readyMs: number; firstTokenMs: number };
+  const { readyMs, firstTokenMs } = await firstTokenTimes(page, 180_000);
   expect(await page.getByTestId('backend-badge').getAttribute('data-backend')).toBe(backend);
   const bytes = { model: 0, runtime: 0, page: 0, total: 0 };
   const runtimeFiles: string[] = [];
