@@ -14,6 +14,7 @@ import contextlib
 import json
 import math
 import os
+import platform
 import time
 from dataclasses import asdict
 
@@ -111,6 +112,10 @@ def main():
     autocast = lambda: (torch.autocast('cuda' if cuda else 'cpu', dtype=dtype) if args.dtype == 'bf16'
                         else contextlib.nullcontext())
 
+    # Where the run trained, for the model card (export.py copies it from the checkpoint).
+    trained_on = (f'{world} × {torch.cuda.get_device_name(device)}, torch {torch.__version__}' if cuda
+                  else f'{os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}')
+
     cfg = Config(**{f: getattr(args, f) for f in asdict(Config())})
     data = np.memmap(os.path.join(args.data, 'train.bin'), dtype=np.uint16, mode='r')
     valid = read_held_out(args.data)
@@ -134,7 +139,7 @@ def main():
             return
         tmp = args.out + '.tmp'
         torch.save({'model': model.state_dict(), 'optimizer': opt.state_dict(), 'step': step, 'config': asdict(cfg),
-                    'log': log, 'args': vars(args), 'params': n_params, 'best': best}, tmp)
+                    'log': log, 'args': vars(args), 'params': n_params, 'best': best, 'trained_on': trained_on}, tmp)
         os.replace(tmp, args.out)
 
     started = time.time()
@@ -159,7 +164,8 @@ def main():
         if rank == 0 and (best is None or figures[key] < best[key]):
             best = {'step': step, **figures}
             save_quantized(model.state_dict(), args.best, {'config': asdict(cfg), 'step': step, 'params': n_params,
-                                                          'figures': figures, 'args': vars(args), 'log': log})
+                                                          'figures': figures, 'args': vars(args), 'log': log,
+                                                          'trained_on': trained_on})
         return figures
 
     last_save = t0 = time.time()
