@@ -1,4 +1,4 @@
-import model from '../../models/model.json';
+import model from '../../models/model.json' with { type: 'json' };
 
 /**
  * The shipped model's name and its folder under `models/`. Named in `models/model.json` alone, which the
