@@ -4,6 +4,7 @@
  */
 import type { DeviceChoice, RunErrorKind } from '../worker/api';
 import type { LoadFailureKind } from '../worker/load-failure';
+import { tokenCount } from './run-words';
 
 export interface FaultAction {
   label: string;
@@ -39,7 +40,7 @@ const LOAD_ADVICE: Record<LoadFailureKind | 'load', string> = {
 };
 
 /** The sentence that tells how much of a failed run is kept. */
-const kept = (tokens: number) => `The ${tokens} token${tokens === 1 ? '' : 's'} written so far are kept below.`;
+const kept = (tokens: number) => `The ${tokenCount(tokens)} written so far are kept below.`;
 
 /** What the buttons of a fault can do. */
 export interface Remedies {

@@ -1,4 +1,4 @@
-/** The words the run's and the fork's status lines share. */
+/** The words the run's and the fork's status lines, and the fault messages, share. */
 import type { RunEnd } from '../worker/api';
 
 export const tokenCount = (n: number) => `${n} token${n === 1 ? '' : 's'}`;
