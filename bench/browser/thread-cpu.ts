@@ -4,6 +4,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 export interface ThreadCpu {
   /** The page's main thread: scripts, style, layout, paint. */
   pageMain: number;
+  /**
+   * How long the page's main thread was ready to run but waited for a core (Linux's schedstat; NaN where
+   * the kernel keeps none): a frame that runs long while its own work is short waited here.
+   */
+  pageMainWaiting: number;
   /** The page's dedicated workers: the model. */
   workers: number;
   /** The renderer's thread pool: V8's background compilation (WebAssembly tier-up among it) and raster. */
@@ -23,6 +28,12 @@ function readText(path: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Time a thread spent runnable but waiting for a core, in ms, from its `/proc` schedstat line (ns). */
+function waitingMs(schedstat: string | null): number {
+  const waited = Number(schedstat?.split(' ')[1]);
+  return schedstat && Number.isFinite(waited) ? waited / 1e6 : NaN;
 }
 
 /** User plus system time of one thread, in ms, from its `/proc` stat line. */
@@ -45,7 +56,14 @@ function list(dir: string): string[] {
  */
 export function chromiumCpu(): ThreadCpu | null {
   if (process.platform !== 'linux') return null;
-  const cpu: ThreadCpu = { pageMain: 0, workers: 0, rendererPool: 0, rendererOther: 0, otherProcesses: 0 };
+  const cpu: ThreadCpu = {
+    pageMain: 0,
+    pageMainWaiting: 0,
+    workers: 0,
+    rendererPool: 0,
+    rendererOther: 0,
+    otherProcesses: 0,
+  };
   for (const pid of list('/proc').filter((name) => /^\d+$/.test(name))) {
     const command = readText(`/proc/${pid}/cmdline`);
     if (!command?.includes('chromium')) continue;
@@ -56,8 +74,10 @@ export function chromiumCpu(): ThreadCpu | null {
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const ms = cpuMs(stat);
       if (!renderer) cpu.otherProcesses += ms;
-      else if (tid === pid) cpu.pageMain += ms;
-      else if (name.startsWith('DedicatedWorker')) cpu.workers += ms;
+      else if (tid === pid) {
+        cpu.pageMain += ms;
+        cpu.pageMainWaiting += waitingMs(readText(`/proc/${pid}/task/${tid}/schedstat`));
+      } else if (name.startsWith('DedicatedWorker')) cpu.workers += ms;
       else if (name.startsWith('ThreadPool')) cpu.rendererPool += ms;
       else cpu.rendererOther += ms;
     }
