@@ -52,22 +52,27 @@ self.addEventListener('fetch', (event) => {
   event.respondWith(answer(request));
 });
 
-/** Moves what is pending into the kept files, with the page's own files, and drops other models' and runtimes'. */
+/**
+ * Moves what is pending into the kept files, with the page's own files, and drops other models' and runtimes'.
+ * The pending cache is deleted last: the weights being kept does not yet mean the page's files are, and
+ * its absence is how a reader (the offline tests) tells that the keeping is over.
+ */
 async function keep({ modelDir, runtimeDir, pageFiles }: KeepMessage): Promise<void> {
   const [pending, kept] = await Promise.all([caches.open(PENDING), caches.open(KEPT)]);
+  // The first visit's page and scripts loaded before this worker was in charge: fetched once more, they are small.
+  for (const file of pageFiles)
+    if (!(await kept.match(file)) && !(await pending.match(file))) await pending.add(file).catch(() => undefined);
   for (const request of await pending.keys()) {
     const response = await pending.match(request);
     if (response) await kept.put(request, response);
   }
-  await caches.delete(PENDING);
-  // The first visit's page and scripts loaded before this worker was in charge: fetched once more, they are small.
-  for (const file of pageFiles) if (!(await kept.match(file))) await kept.add(file).catch(() => undefined);
   for (const request of await kept.keys()) {
     const path = new URL(request.url).pathname;
     const otherModel = /\/models\/[^/]+\//.test(path) && !path.includes(`/models/${modelDir}/`);
     const otherRuntime = /\/ort\/[^/]+\//.test(path) && !path.includes(`/${runtimeDir}`);
     if (otherModel || otherRuntime) await kept.delete(request);
   }
+  await caches.delete(PENDING);
 }
 
 self.addEventListener('message', (event) => {

@@ -17,15 +17,16 @@ async function keptPaths(playground: PlaygroundPage, base: string): Promise<stri
   }, base);
 }
 
-/** Waits until the service worker keeps the model's weights in `modelDir`. */
+/** Waits until the service worker keeps the model's weights in `modelDir` and has finished keeping (nothing pending). */
 async function waitUntilKept(playground: PlaygroundPage, base: string, modelDir: string): Promise<string[]> {
   const weights = `models/${modelDir}/onnx/model.onnx`;
   for (let tries = 0; tries < 100; tries++) {
     const paths = await keptPaths(playground, base);
-    if (paths.includes(weights)) return paths;
+    const pending = await playground.page.evaluate(() => caches.has('tagplay-pending'));
+    if (paths.includes(weights) && !pending) return paths;
     await playground.page.waitForTimeout(100);
   }
-  throw new Error(`the service worker never kept ${weights}`);
+  throw new Error(`the service worker never finished keeping ${weights}`);
 }
 
 async function writeSome(playground: PlaygroundPage): Promise<void> {
