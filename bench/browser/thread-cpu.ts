@@ -30,11 +30,8 @@ function readText(path: string): string | null {
   }
 }
 
-/** Time a thread spent runnable but waiting for a core, in ms, from its `/proc` schedstat line (ns). */
-function waitingMs(schedstat: string | null): number {
-  const waited = Number(schedstat?.split(' ')[1]);
-  return schedstat && Number.isFinite(waited) ? waited / 1e6 : NaN;
-}
+/** Time a thread spent runnable but waiting for a core, in ms, from its `/proc` schedstat line (ns); NaN without one. */
+const waitingMs = (schedstat: string | null) => Number(schedstat?.split(' ')[1]) / 1e6;
 
 /** User plus system time of one thread, in ms, from its `/proc` stat line. */
 function cpuMs(stat: string): number {
