@@ -7,14 +7,9 @@
  * broken or cut-off download is never served again; and keeping a new model drops the files of the others.
  * Requests made with `cache: 'no-store'` pass by untouched: the files of a model the user opens are never kept.
  */
-import type { KeepMessage } from './keep-message';
+import { KEPT_CACHE, PENDING_CACHE, type KeepMessage } from './keep-message';
 
 declare const self: ServiceWorkerGlobalScope;
-
-/** What was fetched since the last load that worked: kept only when the page confirms it. */
-const PENDING = 'tagplay-pending';
-/** What the playground runs offline from. */
-const KEPT = 'tagplay-kept';
 
 self.addEventListener('install', () => void self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -22,7 +17,7 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 /** Only whole answers are kept: a byte range or an error is passed on as it is. */
 async function fetchAndHold(request: Request, key: string): Promise<Response> {
   const response = await fetch(request);
-  if (response.status === 200) await (await caches.open(PENDING)).put(key, response.clone());
+  if (response.status === 200) await (await caches.open(PENDING_CACHE)).put(key, response.clone());
   return response;
 }
 
@@ -33,13 +28,13 @@ async function answer(request: Request): Promise<Response> {
     try {
       return await fetchAndHold(request, key);
     } catch (error) {
-      const kept = await (await caches.open(KEPT)).match(key);
+      const kept = await (await caches.open(KEPT_CACHE)).match(key);
       if (kept) return kept;
       throw error;
     }
   }
   if (request.headers.has('range')) return fetch(request);
-  const kept = await (await caches.open(KEPT)).match(request);
+  const kept = await (await caches.open(KEPT_CACHE)).match(request);
   return kept ?? fetchAndHold(request, request.url);
 }
 
@@ -58,7 +53,7 @@ self.addEventListener('fetch', (event) => {
  * its absence is how a reader (the offline tests) tells that the keeping is over.
  */
 async function keep({ modelDir, runtimeDir, pageFiles }: KeepMessage): Promise<void> {
-  const [pending, kept] = await Promise.all([caches.open(PENDING), caches.open(KEPT)]);
+  const [pending, kept] = await Promise.all([caches.open(PENDING_CACHE), caches.open(KEPT_CACHE)]);
   // The first visit's page and scripts loaded before this worker was in charge: fetched once more, they are small.
   for (const file of pageFiles)
     if (!(await kept.match(file)) && !(await pending.match(file))) await pending.add(file).catch(() => undefined);
@@ -72,7 +67,7 @@ async function keep({ modelDir, runtimeDir, pageFiles }: KeepMessage): Promise<v
     const otherRuntime = /\/ort\/[^/]+\//.test(path) && !path.includes(`/${runtimeDir}`);
     if (otherModel || otherRuntime) await kept.delete(request);
   }
-  await caches.delete(PENDING);
+  await caches.delete(PENDING_CACHE);
 }
 
 self.addEventListener('message', (event) => {

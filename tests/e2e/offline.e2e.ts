@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelSource, servedModelDir } from '../../site/served-paths';
+import { KEPT_CACHE, PENDING_CACHE } from '../../src/offline/keep-message';
 import { buildSite } from './harness/build-site';
 import { PlaygroundPage } from './harness/playground';
 import { expectNothingBroken, startSession, type Session } from './harness/session';
@@ -11,10 +12,13 @@ const REPO = resolve(import.meta.dirname, '../..');
 
 /** The paths the service worker keeps for offline use, relative to the site. */
 async function keptPaths(playground: PlaygroundPage, base: string): Promise<string[]> {
-  return playground.page.evaluate(async (prefix) => {
-    const kept = await caches.open('tagplay-kept');
-    return (await kept.keys()).map((request) => request.url.replace(prefix, '')).sort();
-  }, base);
+  return playground.page.evaluate(
+    async ([prefix, name]) => {
+      const kept = await caches.open(name);
+      return (await kept.keys()).map((request) => request.url.replace(prefix, '')).sort();
+    },
+    [base, KEPT_CACHE],
+  );
 }
 
 /** Waits until the service worker keeps the model's weights in `modelDir` and has finished keeping (nothing pending). */
@@ -22,7 +26,7 @@ async function waitUntilKept(playground: PlaygroundPage, base: string, modelDir:
   const weights = `models/${modelDir}/onnx/model.onnx`;
   for (let tries = 0; tries < 100; tries++) {
     const paths = await keptPaths(playground, base);
-    const pending = await playground.page.evaluate(() => caches.has('tagplay-pending'));
+    const pending = await playground.page.evaluate((name) => caches.has(name), PENDING_CACHE);
     if (paths.includes(weights) && !pending) return paths;
     await playground.page.waitForTimeout(100);
   }
